@@ -1,0 +1,66 @@
+/// q5_0: 32 weights in 22 bytes, symmetric 5-bit.
+///
+///     offset  size  field
+///     0       2     d      f16 scale; weight = d * (q - 16)
+///     2       4     qh     little-endian u32: bit j is bit 4 of q[j]
+///     6       16    qs     byte j: low nibble = low 4 bits of q[j], high nibble = low 4 bits of q[j + 16]
+public enum Q5_0 {
+    public static let blockSize = 32
+    public static let bytesPerBlock = 22
+
+    /// `quantize_row_q5_0_ref`: d = max / -16.
+    public static let quantize: QuantizeRow = { x, y, count in
+        precondition(count % blockSize == 0, "q5_0 rows are whole blocks of 32")
+        for block in 0..<count / blockSize {
+            let base = block * blockSize, out = y + block * bytesPerBlock
+            let (_, max) = signedAbsMax(x, base, blockSize)
+            let d = max / -16
+            let id: Float = d != 0 ? 1 / d : 0
+            out.storeHalf(d, at: 0)
+            var qh: UInt32 = 0
+            for j in 0..<16 {
+                let q0 = UInt32(truncatingIfNeeded: min(31, Scalars.truncatedInt(x[base + j] * id + 16.5)))
+                let q1 = UInt32(truncatingIfNeeded: min(31, Scalars.truncatedInt(x[base + j + 16] * id + 16.5)))
+                out.storeBytes(of: UInt8(truncatingIfNeeded: (q0 & 0x0f) | ((q1 & 0x0f) << 4)), toByteOffset: 6 + j, as: UInt8.self)
+                qh |= ((q0 & 0x10) >> 4) << j
+                qh |= ((q1 & 0x10) >> 4) << (j + 16)
+            }
+            out.storeBytes(of: qh.littleEndian, toByteOffset: 2, as: UInt32.self)
+        }
+    }
+
+    @inline(__always) static func code(_ b: UnsafeRawPointer, _ qh: UInt32, _ j: Int) -> Int32 {
+        let q = b.uint8(at: 6 + (j & 15))
+        let low = j < 16 ? q & 0x0f : q >> 4
+        return Int32(low) | Int32((qh >> UInt32(j)) & 1) << 4
+    }
+
+    public static let dequantize: DequantizeRow = { x, y, count in
+        for block in 0..<count / blockSize {
+            let b = x + block * bytesPerBlock, out = y + block * blockSize
+            let d = b.half(at: 0)
+            let qh = UInt32(littleEndian: b.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+            for j in 0..<32 { out[j] = Float(code(b, qh, j) - 16) * d }
+        }
+    }
+
+    /// `ggml_vec_dot_q5_0_q8_0` (generic).
+    public static let dot: BlockDot = { w, a, count in
+        var sum: Float = 0
+        for block in 0..<count / blockSize {
+            let x = w + block * bytesPerBlock, y = a + block * Q8_0.bytesPerBlock
+            let qh = UInt32(littleEndian: x.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+            var sumi: Int32 = 0
+            for j in 0..<32 { sumi += (code(x, qh, j) - 16) * y.int8(at: 2 + j) }
+            sum += Float(sumi) * x.half(at: 0) * y.half(at: 0)
+        }
+        return sum
+    }
+}
+
+extension FormatTraits {
+    public static let q5_0 = FormatTraits(
+        type: .q5_0, quantize: Q5_0.quantize, dequantize: Q5_0.dequantize,
+        activationType: .q8_0, dot: Q5_0.dot,
+        tolerance: Tolerance(roundTripNMSE: 3e-3, matmulNMSE: 1e-4))
+}

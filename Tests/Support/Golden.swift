@@ -1,0 +1,71 @@
+import Foundation
+import QuantFormats
+
+/// The ggml reference data copied from `../shared/golden/` into this package's fixtures.
+public enum Golden {
+    public struct QuantizeCase: Decodable, Sendable {
+        public let format: String
+        public let input: String
+        public let n: Int
+        public let f32: String
+        public let quantized: String
+        public let dequantized: String
+    }
+
+    public struct DotCase: Decodable, Sendable {
+        public let weights: String
+        public let activations: String
+        public let n: Int
+        public let weights_quantized: String
+        public let activations_f32: String
+        public let activations_quantized: String
+        public let ggml_vec_dot: Double
+        public let exact_f64_dequantized_times_f32: Double
+    }
+
+    struct Vectors: Decodable {
+        let quantize: [QuantizeCase]
+        let dot: [DotCase]
+    }
+
+    public static func fixtureURL(_ name: String) -> URL {
+        Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil)!
+    }
+
+    static let vectors: Vectors = {
+        let data = try! Data(contentsOf: fixtureURL("ggml-quant-vectors.json"))
+        return try! JSONDecoder().decode(Vectors.self, from: data)
+    }()
+
+    public static var quantizeCases: [QuantizeCase] { vectors.quantize }
+    public static var dotCases: [DotCase] { vectors.dot }
+
+    /// Bytes from a hex string.
+    public static func bytes(_ hex: String) -> [UInt8] {
+        var out = [UInt8](); out.reserveCapacity(hex.utf8.count / 2)
+        var high: UInt8?
+        for c in hex.utf8 {
+            let v: UInt8 = c <= 57 ? c - 48 : (c | 0x20) - 87
+            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
+        }
+        return out
+    }
+
+    /// Little-endian f32 values from a hex string.
+    public static func floats(_ hex: String) -> [Float] {
+        let b = bytes(hex)
+        return stride(from: 0, to: b.count, by: 4).map { i in
+            Float(bitPattern: UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24)
+        }
+    }
+}
+
+/// Where the real model lives when `.ci/run` (or `.ci/fetch-smollm2.sh`) has fetched it.
+public enum RealModels {
+    public static var smolLM2Path: String? {
+        let env = ProcessInfo.processInfo.environment
+        let dir = env["QUANTLAB_MODELS"] ?? (NSHomeDirectory() + "/.cache/quantlab/models")
+        let path = env["QUANTLAB_SMOLLM2"] ?? dir + "/SmolLM2-135M-Instruct.Q4_1.gguf"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+}
