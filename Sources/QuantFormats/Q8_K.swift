@@ -1,0 +1,78 @@
+/// q8_K: 256 values in 292 bytes, symmetric 8-bit with an f32 scale. Activation format only: every K-quant weight
+/// row (q4_K, q6_K) is dotted against it, and its group sums let q4_K's minimum cost one multiply per 16 values.
+///
+///     offset  size  field
+///     0       4     d      f32 scale; value = d * q
+///     4       256   qs     int8 q[0..255]
+///     260     32    bsums  16 little-endian int16: bsums[g] = q[16g] + ... + q[16g + 15]
+public enum Q8_K {
+    public static let blockSize = 256
+    public static let bytesPerBlock = 292
+    static let quantsOffset = 4
+    static let sumsOffset = 260
+    static let groupSize = 16
+
+    /// `quantize_row_q8_K_ref`, which ggml's x86 CPU `quantize_row_q8_K` also just calls (so there is no separate
+    /// activation quantizer): iscale = -127 / max, where max is the signed value of largest magnitude,
+    /// q = min(127, nearest_int(iscale * x)), d = 1 / iscale.
+    public static let quantize: QuantizeRow = { x, y, count in
+        precondition(count % blockSize == 0, "q8_K rows are whole blocks of 256")
+        for block in 0..<count / blockSize {
+            let base = block * blockSize, out = y + block * bytesPerBlock
+            let (amax, max) = signedAbsMax(x, base, blockSize)
+            guard amax != 0 else {
+                // ggml writes d = 0 and zero quants but leaves bsums as they were; zeros keep our output
+                // deterministic and give the same dot products (every bsum is multiplied by d = 0).
+                out.initializeMemory(as: UInt8.self, repeating: 0, count: bytesPerBlock)
+                continue
+            }
+            let iscale = -127 / max
+            for group in 0..<blockSize / groupSize {
+                var sum: Int32 = 0
+                for j in group * groupSize..<(group + 1) * groupSize {
+                    let q = Int8(truncatingIfNeeded: min(127, Scalars.nearestInt(iscale * x[base + j])))
+                    out.storeBytes(of: q, toByteOffset: quantsOffset + j, as: Int8.self)
+                    sum += Int32(q)
+                }
+                out.storeBytes(of: Int16(truncatingIfNeeded: sum).littleEndian,
+                               toByteOffset: sumsOffset + 2 * group, as: Int16.self)
+            }
+            out.storeBytes(of: (1 / iscale).bitPattern.littleEndian, toByteOffset: 0, as: UInt32.self)
+        }
+    }
+
+    /// `dequantize_row_q8_K`: d * q.
+    public static let dequantize: DequantizeRow = { x, y, count in
+        for block in 0..<count / blockSize {
+            let b = x + block * bytesPerBlock, out = y + block * blockSize
+            let d = b.float32(at: 0)
+            for j in 0..<blockSize { out[j] = d * Float(b.int8(at: quantsOffset + j)) }
+        }
+    }
+}
+
+extension Scalars {
+    /// ggml's `nearest_int`: adds 1.5 * 2^23 and reads the integer out of the mantissa bits, which rounds half to
+    /// even for |value| <= 4194303. Reproduced bit for bit rather than via `rounded()` so that out-of-range, infinite
+    /// and NaN values (hostile input only) give ggml's garbage-but-defined answer and never trap.
+    @inlinable public static func nearestInt(_ value: Float) -> Int32 {
+        let shifted = value + 12_582_912
+        return Int32(bitPattern: shifted.bitPattern & 0x007f_ffff) - 0x0040_0000
+    }
+}
+
+extension UnsafeRawPointer {
+    @inlinable func float32(at offset: Int) -> Float {
+        Float(bitPattern: UInt32(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+    }
+    @inlinable func int16(at offset: Int) -> Int32 {
+        Int32(Int16(littleEndian: loadUnaligned(fromByteOffset: offset, as: Int16.self)))
+    }
+}
+
+extension FormatTraits {
+    public static let q8_K = FormatTraits(
+        type: .q8_K, quantize: Q8_K.quantize, dequantize: Q8_K.dequantize,
+        activationType: nil, dot: nil,
+        tolerance: Tolerance(roundTripNMSE: 4e-5, matmulNMSE: 0))
+}
