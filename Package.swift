@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "KernelCatalog", dependencies: ["KernelCore", "ReferenceKernels"], path: "Kernels/Catalog"),
         .target(name: "QuantLabCLI", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog"]),
         .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI"]),
-        .target(name: "TestSupport", dependencies: ["QuantFormats"], path: "Tests/Support",
+        .target(name: "TestSupport", dependencies: ["QuantFormats", "KernelCore"], path: "Tests/Support",
                 resources: [.copy("Fixtures")]),
         .testTarget(name: "QuantFormatsTests", dependencies: ["QuantFormats", "TestSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "QuantFormats", "TestSupport"]),

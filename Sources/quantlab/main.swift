@@ -1,1 +1,4 @@
-print("quantlab")
+import Foundation
+import QuantLabCLI
+
+exit(QuantLabCommandLine.run(Array(CommandLine.arguments.dropFirst()), console: Console(capture: false)))

@@ -38,11 +38,11 @@ import TestSupport
             bytes.withUnsafeMutableBytes { traits.quantize(xb.baseAddress!, $0.baseAddress!, count) }
         }
         bytes.withUnsafeBytes { b in back.withUnsafeMutableBufferPointer { traits.dequantize(b.baseAddress!, $0.baseAddress!, count) } }
-        let error = nmse(back, x)
-        #expect(error <= traits.tolerance.roundTripNMSE, "\(name) round-trip NMSE \(error) > \(traits.tolerance.roundTripNMSE)")
+        let measured = ErrorMetrics.nmse(back, x)
+        #expect(measured <= traits.tolerance.roundTripNMSE, "\(name) round-trip NMSE \(measured) > \(traits.tolerance.roundTripNMSE)")
         // A tolerance far above what the format achieves would hide regressions.
-        #expect(traits.type == .f32 || error >= traits.tolerance.roundTripNMSE / 4,
-                "\(name) tolerance \(traits.tolerance.roundTripNMSE) is loose: measured \(error)")
+        #expect(traits.type == .f32 || measured >= traits.tolerance.roundTripNMSE / 4,
+                "\(name) tolerance \(traits.tolerance.roundTripNMSE) is loose: measured \(measured)")
     }
 
     /// Hostile values (NaN, infinities, huge magnitudes) must not trap in any quantizer.

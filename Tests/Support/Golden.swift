@@ -1,5 +1,6 @@
 import Foundation
 import QuantFormats
+@_exported import KernelCore
 
 /// The ggml reference data copied from `../shared/golden/` into this package's fixtures.
 public enum Golden {
@@ -67,5 +68,21 @@ public enum RealModels {
         let dir = env["QUANTLAB_MODELS"] ?? (NSHomeDirectory() + "/.cache/quantlab/models")
         let path = env["QUANTLAB_SMOLLM2"] ?? dir + "/SmolLM2-135M-Instruct.Q4_1.gguf"
         return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+}
+
+extension Golden.DotCase {
+    /// How far a correct dot of these quantized operands may differ from ggml's `vec_dot` by float summation order
+    /// alone: each side sums `n / blockSize` f32 block terms, so each is within blocks * 2^-24 * sum|w_i a_i| of the
+    /// exact sum of the same terms; we allow twice that.
+    public var summationOrderBound: Double {
+        let weights = FormatTraits.of(GGMLType(name: self.weights)!)!
+        let activation = FormatTraits.of(weights.activationType!)!
+        let w = Golden.bytes(weights_quantized), a = Golden.bytes(activations_quantized)
+        var wf = [Float](repeating: 0, count: n), af = wf
+        w.withUnsafeBytes { b in wf.withUnsafeMutableBufferPointer { weights.dequantize(b.baseAddress!, $0.baseAddress!, n) } }
+        a.withUnsafeBytes { b in af.withUnsafeMutableBufferPointer { activation.dequantize(b.baseAddress!, $0.baseAddress!, n) } }
+        let magnitude = zip(wf, af).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) }
+        return 2 * Double(n / weights.blockSize) * 0x1p-24 * magnitude
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
-import QuantFormats
 
-/// Deterministic data and error measures for tests (seeded, never `random()`).
+/// A small seeded generator (SplitMix64) so every test, benchmark and check uses reproducible data.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
     public init(seed: UInt64) { state = seed }
+
     public mutating func next() -> UInt64 {
         state &+= 0x9e37_79b9_7f4a_7c15
         var z = state
@@ -21,15 +21,4 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     public mutating func gaussians(_ count: Int) -> [Float] { (0..<count).map { _ in gaussian() } }
-}
-
-/// Normalized mean squared error: sum (a - b)^2 / sum b^2 (ggml's test-backend-ops NMSE).
-public func nmse<A: Collection, B: Collection>(_ actual: A, _ expected: B) -> Double
-where A.Element: BinaryFloatingPoint, B.Element: BinaryFloatingPoint {
-    var err = 0.0, ref = 0.0
-    for (a, b) in zip(actual, expected) {
-        let d = Double(a) - Double(b)
-        err += d * d; ref += Double(b) * Double(b)
-    }
-    return ref == 0 ? (err == 0 ? 0 : .infinity) : err / ref
 }

@@ -1,0 +1,43 @@
+import KernelCore
+import KernelCatalog
+
+/// `quantlab list`: the kernel registry and what this CPU can run.
+enum ListCommand: Command {
+    static let name = "list"
+    static let summary = "list the kernel variants and whether this CPU can run each"
+    static let usage = "quantlab list [--json] [--format T]"
+    static var spec: ArgumentSpec {
+        var s = ArgumentSpec()
+        s.flag("--json", "print {\"variants\": [...]}")
+        s.option("--format", value: "T", "only variants for weight format T (q4_0, q4_K, ...)")
+        return s
+    }
+
+    struct Row: Encodable {
+        let id: String, format: String, activations: String, kind: String
+        let features: [String], parameters: [TunableParameter]
+        let supported: Bool, reason: String?, summary: String
+    }
+
+    static func run(_ arguments: ParsedArguments, _ console: Console) throws {
+        let format = try arguments.value("--format").map(parseType)
+        let registry = KernelCatalog.registry
+        let rows = registry.variants.filter { format == nil || $0.weightType == format }.map { v in
+            let a = registry.availability(of: v)
+            return Row(id: v.id, format: v.weightType.name, activations: v.activationType.name, kind: v.kind.rawValue,
+                       features: v.requiredFeatures.sorted().map(\.rawValue), parameters: v.parameters,
+                       supported: a.supported, reason: a.reason, summary: v.summary)
+        }
+        if arguments.has("--json") {
+            struct Listing: Encodable { let variants: [Row] }
+            return try console.printJSON(Listing(variants: rows))
+        }
+        let table = rows.map { r in
+            [r.id, r.kind, r.features.isEmpty ? "-" : r.features.joined(separator: ","),
+             r.parameters.isEmpty ? "-" : r.parameters.map { "\($0.name)∈{\($0.values.map(String.init).joined(separator: ","))}" }.joined(separator: " "),
+             r.supported ? "yes" : "no: \(r.reason ?? "")"]
+        }
+        console.print(formatTable(header: ["variant", "kind", "needs", "parameters", "runs here"], rows: table))
+        console.print("\n\(rows.filter(\.supported).count) of \(rows.count) variants run on this CPU")
+    }
+}

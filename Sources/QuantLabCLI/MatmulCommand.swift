@@ -1,0 +1,120 @@
+import Foundation
+import KernelCore
+import KernelCatalog
+import QuantFormats
+import ReferenceKernels
+
+/// `quantlab matmul`: one variant on one shape, with its error against the f64 reference.
+enum MatmulCommand: Command {
+    static let name = "matmul"
+    static let summary = "run one kernel variant on a seeded random problem and report its error against f64"
+    static let usage = """
+        quantlab matmul [--variant ID | --type T] [--shape MxKxN] [--seed S] [--param NAME=VALUE]... [--json]
+
+        W (M x K) and x (K x N) are seeded Gaussian values; W is quantized with the format's reference quantizer.
+        kernel_nmse compares the variant with the f64 product of the dequantized W; format_nmse compares that f64
+        product with the one of the unquantized W, so the two show kernel error beside quantization error.
+        Exits 1 when kernel_nmse exceeds the format's tolerance.
+        """
+    static var spec: ArgumentSpec {
+        var s = ArgumentSpec()
+        s.option("--variant", value: "ID", "variant id from 'quantlab list' (default: the scalar reference of --type)")
+        s.option("--type", value: "T", "weight format when --variant is not given (default q4_0)")
+        s.option("--shape", value: "MxKxN", "rows, columns (a multiple of the block size) and activation columns (default 64x256x1)")
+        s.option("--seed", value: "S", "random seed (default 1)")
+        s.option("--param", value: "NAME=VALUE", "set a tunable parameter of the variant", repeatable: true)
+        s.flag("--json", "print one JSON object")
+        return s
+    }
+
+    struct Report: Encodable {
+        let variant: String, format: String, m: Int, k: Int, n: Int, seed: Int, parameters: [String: Int]
+        let kernel_nmse: Double, max_abs: Double, tolerance: Double, passed: Bool
+        let format_nmse: Double, seconds: Double
+    }
+
+    static func run(_ arguments: ParsedArguments, _ console: Console) throws {
+        let variant = try chooseVariant(arguments)
+        let (m, k, n) = try parseShape(arguments.value("--shape") ?? "64x256x1")
+        let seed = try arguments.int("--seed", default: 1, in: 0...Int.max)
+        let parameters = try parseParameters(arguments.values("--param"))
+        let traits = FormatTraits.of(variant.weightType)!
+
+        var rng = SplitMix64(seed: UInt64(seed))
+        let weights = (0..<m * k).map { _ in rng.gaussian() }
+        let x = (0..<k * n).map { _ in rng.gaussian() }
+        let w = try QuantizedMatrix.quantizing(weights, rows: m, columns: k, as: variant.weightType)
+        let prepared = try variant.prepareWeights(w, parameters)
+
+        var y = [Float](repeating: .nan, count: m * n)
+        let start = DispatchTime.now().uptimeNanoseconds
+        try x.withUnsafeBufferPointer { xb in
+            try y.withUnsafeMutableBufferPointer { try variant.multiply(prepared, xb, n: n, into: $0, parameters: parameters) }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+
+        let exact = ExactReference.multiply(w, x, n: n)
+        let unquantized = try QuantizedMatrix.quantizing(weights, rows: m, columns: k, as: .f32)
+        let truth = ExactReference.multiply(unquantized, x, n: n)
+        let kernelError = ErrorMetrics.nmse(y, exact)
+        let maxAbs = ErrorMetrics.maxAbsoluteError(y, exact)
+        let passed = kernelError <= traits.tolerance.matmulNMSE && y.allSatisfy { $0.isFinite }
+        let report = Report(variant: variant.id, format: variant.weightType.name, m: m, k: k, n: n, seed: seed,
+                            parameters: try variant.resolve(parameters).values,
+                            kernel_nmse: kernelError, max_abs: maxAbs, tolerance: traits.tolerance.matmulNMSE,
+                            passed: passed, format_nmse: ErrorMetrics.nmse(exact, truth), seconds: seconds)
+        if arguments.has("--json") {
+            try console.printJSON(report)
+        } else {
+            console.print("\(report.variant)  \(m)x\(k)x\(n)  seed \(seed)  \(KernelParameters(report.parameters))")
+            console.print("  kernel NMSE vs f64:   \(sci(report.kernel_nmse))  (tolerance \(sci(report.tolerance)))  max |error| \(sci(maxAbs))")
+            console.print("  format NMSE (W quantized vs unquantized): \(sci(report.format_nmse))")
+            console.print("  time: \(String(format: "%.3f", seconds * 1e3)) ms (one run; use 'quantlab bench' for timings)")
+        }
+        if !passed {
+            throw InputError("\(variant.id) failed: NMSE \(sci(kernelError)) exceeds tolerance \(sci(traits.tolerance.matmulNMSE))")
+        }
+    }
+
+    static func chooseVariant(_ arguments: ParsedArguments) throws -> KernelVariant {
+        let registry = KernelCatalog.registry
+        if let id = arguments.value("--variant") {
+            if arguments.value("--type") != nil { throw UsageError("give --variant or --type, not both") }
+            guard let v = registry.variant(id: id) else {
+                throw InputError("no variant '\(id)'; 'quantlab list' shows the ids")
+            }
+            let availability = registry.availability(of: v)
+            guard availability.supported else { throw InputError("\(id) cannot run here: \(availability.reason ?? "")") }
+            return v
+        }
+        let type = try parseType(arguments.value("--type") ?? "q4_0")
+        guard let v = registry.variants.first(where: { $0.weightType == type && $0.kind == .reference }) else {
+            throw InputError("no kernel multiplies \(type.name) weights; weight formats: \(FormatTraits.weightFormats.map(\.name).joined(separator: ", "))")
+        }
+        return v
+    }
+
+    static func parseShape(_ text: String) throws -> (Int, Int, Int) {
+        let parts = text.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 3, let m = parts[0], let k = parts[1], let n = parts[2], m > 0, k > 0, n > 0,
+              m.multipliedReportingOverflow(by: k).partialValue <= 1 << 28, k * n <= 1 << 28 else {
+            throw UsageError("--shape expects MxKxN with positive sizes (at most 2^28 elements per operand), got '\(text)'")
+        }
+        return (m, k, n)
+    }
+
+    static func parseParameters(_ items: [String]) throws -> KernelParameters {
+        var parameters = KernelParameters()
+        for item in items {
+            let pieces = item.split(separator: "=", maxSplits: 1)
+            guard pieces.count == 2, let value = Int(pieces[1]) else {
+                throw UsageError("--param expects NAME=INTEGER, got '\(item)'")
+            }
+            parameters.values[String(pieces[0])] = value
+        }
+        return parameters
+    }
+}
+
+func sci(_ value: Double) -> String { String(format: "%.3e", value) }
+
