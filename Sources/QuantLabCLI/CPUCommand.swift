@@ -1,3 +1,4 @@
+import Foundation
 import KernelCore
 
 /// `quantlab cpu`: what the lab detects about this machine.
@@ -24,9 +25,11 @@ enum CPUCommand: Command {
     }
 }
 
+/// Human-readable size: exact units when the size is a whole number of them, else one decimal.
 func formatBytes(_ bytes: Int) -> String {
-    if bytes >= 1 << 30 && bytes % (1 << 30) == 0 { return "\(bytes >> 30) GiB" }
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
-    if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+    for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] where bytes >= 1 << shift {
+        let value = Double(bytes) / Double(1 << shift)
+        return bytes % (1 << shift) == 0 ? "\(bytes >> shift) \(unit)" : String(format: "%.1f %@", value, unit)
+    }
     return "\(bytes) B"
 }

@@ -4,7 +4,7 @@ import Foundation
 /// (0 success, 1 bad input, 2 bad usage).
 public enum QuantLabCommandLine {
     static let commands: [any Command.Type] = [
-        CPUCommand.self, ListCommand.self, MatmulCommand.self,
+        CPUCommand.self, ListCommand.self, InspectCommand.self, QuantizeCommand.self, MatmulCommand.self,
     ]
 
     /// The subcommands' names, in `--help` order.
