@@ -59,8 +59,8 @@ extension FormatTraits {
     /// Traits of every format the lab implements.
     public static let all: [FormatTraits] = [
         .f32, .f16, .bf16,
-        .q4_0, .q4_1, .q5_0, .q8_0, // .q4_K, .q6_K,
-        .q8_1, // .q8_K,
+        .q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K,
+        .q8_1, .q8_K,
     ]
 
     /// The traits of `type`, or nil when the lab does not implement it.

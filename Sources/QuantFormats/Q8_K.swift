@@ -51,28 +51,9 @@ public enum Q8_K {
     }
 }
 
-extension Scalars {
-    /// ggml's `nearest_int`: adds 1.5 * 2^23 and reads the integer out of the mantissa bits, which rounds half to
-    /// even for |value| <= 4194303. Reproduced bit for bit rather than via `rounded()` so that out-of-range, infinite
-    /// and NaN values (hostile input only) give ggml's garbage-but-defined answer and never trap.
-    @inlinable public static func nearestInt(_ value: Float) -> Int32 {
-        let shifted = value + 12_582_912
-        return Int32(bitPattern: shifted.bitPattern & 0x007f_ffff) - 0x0040_0000
-    }
-}
-
-extension UnsafeRawPointer {
-    @inlinable func float32(at offset: Int) -> Float {
-        Float(bitPattern: UInt32(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-    }
-    @inlinable func int16(at offset: Int) -> Int32 {
-        Int32(Int16(littleEndian: loadUnaligned(fromByteOffset: offset, as: Int16.self)))
-    }
-}
-
 extension FormatTraits {
     public static let q8_K = FormatTraits(
         type: .q8_K, quantize: Q8_K.quantize, dequantize: Q8_K.dequantize,
         activationType: nil, dot: nil,
-        tolerance: Tolerance(roundTripNMSE: 4e-5, matmulNMSE: 0))
+        tolerance: Tolerance(roundTripNMSE: 7.5e-5, matmulNMSE: 0))
 }

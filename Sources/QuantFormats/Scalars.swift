@@ -28,6 +28,14 @@ public enum Scalars {
 
     /// `rint` / `_mm256_round_ps(_MM_ROUND_NEAREST)`: half to even.
     @inlinable public static func roundedEven(_ value: Float) -> Int32 { truncatedInt(value.rounded(.toNearestOrEven)) }
+
+    /// ggml's `nearest_int`: adds 1.5 * 2^23 and reads the integer out of the mantissa bits, which rounds half to
+    /// even for |value| <= 4194303. Reproduced bit for bit rather than via `rounded()` so that out-of-range, infinite
+    /// and NaN values (hostile input only) give ggml's garbage-but-defined answer and never trap.
+    @inlinable public static func nearestInt(_ value: Float) -> Int32 {
+        let shifted = value + 12_582_912
+        return Int32(bitPattern: shifted.bitPattern & 0x007f_ffff) - 0x0040_0000
+    }
 }
 
 extension UnsafeRawPointer {
@@ -36,6 +44,12 @@ extension UnsafeRawPointer {
     }
     @inlinable func int8(at offset: Int) -> Int32 { Int32(load(fromByteOffset: offset, as: Int8.self)) }
     @inlinable func uint8(at offset: Int) -> UInt8 { load(fromByteOffset: offset, as: UInt8.self) }
+    @inlinable func float32(at offset: Int) -> Float {
+        Float(bitPattern: UInt32(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+    }
+    @inlinable func int16(at offset: Int) -> Int32 {
+        Int32(Int16(littleEndian: loadUnaligned(fromByteOffset: offset, as: Int16.self)))
+    }
 }
 
 extension UnsafeMutableRawPointer {

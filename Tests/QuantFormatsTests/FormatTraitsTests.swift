@@ -65,6 +65,21 @@ import TestSupport
         }
     }
 
+    /// Arbitrary bytes, as a hostile file holds, through dequantize and through the dot on either side.
+    @Test(arguments: FormatTraits.all.map(\.name))
+    func arbitraryBytesDoNotTrap(_ name: String) throws {
+        let traits = try #require(GGMLType(name: name).flatMap(FormatTraits.of))
+        let n = 512
+        var rng = SplitMix64(seed: 3)
+        let activationBytes = traits.activationType.flatMap { $0.rowBytes(count: n) } ?? 0
+        let garbage = (0..<max(traits.type.rowBytes(count: n)!, activationBytes + 7)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        var back = [Float](repeating: 0, count: n)
+        garbage.withUnsafeBytes { b in back.withUnsafeMutableBufferPointer { traits.dequantize(b.baseAddress!, $0.baseAddress!, n) } }
+        if let dot = traits.dot {
+            _ = garbage.withUnsafeBytes { g in dot(g.baseAddress!, g.baseAddress! + 7, n) }
+        }
+    }
+
     @Test func typeNamesRoundTrip() {
         for type in GGMLType.allCases {
             #expect(GGMLType(name: type.name) == type)

@@ -1,0 +1,230 @@
+/// q4_K: 256 weights in 144 bytes, 4-bit with a minimum, in 8 sub-blocks of 32 that each have a 6-bit scale and a
+/// 6-bit minimum; weight = d * scale[s] * q - dmin * min[s] for sub-block s = index / 32.
+///
+///     offset  size  field
+///     0       2     d       f16 super-block scale of the sub-block scales
+///     2       2     dmin    f16 super-block scale of the sub-block minimums
+///     4       12    scales  6-bit scale[s] and min[s], packed as ggml's `get_scale_min_k4`:
+///                           s < 4:  scale = byte[s] & 63,   min = byte[s + 4] & 63
+///                           s >= 4: scale = byte[s + 4] & 15 | (byte[s - 4] >> 6) << 4,
+///                                   min   = byte[s + 4] >> 4 | (byte[s] >> 6) << 4
+///     16      128   qs      64 weights per 32 bytes: byte 32c + l holds q[64c + l] in its low nibble and
+///                           q[64c + 32 + l] in its high nibble
+public enum Q4_K {
+    public static let blockSize = 256
+    public static let bytesPerBlock = 144
+    static let scalesOffset = 4
+    static let quantsOffset = 16
+    static let subBlockSize = 32
+    static let subBlocks = 8
+
+    /// Scale and minimum (both 0...63) of sub-block `s` from the 12 packed bytes at `packed` (`get_scale_min_k4`).
+    @inline(__always) static func scaleAndMin(_ s: Int, _ packed: UnsafeRawPointer) -> (scale: UInt8, min: UInt8) {
+        if s < 4 { return (packed.uint8(at: s) & 63, packed.uint8(at: s + 4) & 63) }
+        let scale = (packed.uint8(at: s + 4) & 0x0f) | ((packed.uint8(at: s - 4) >> 6) << 4)
+        let min = (packed.uint8(at: s + 4) >> 4) | ((packed.uint8(at: s) >> 6) << 4)
+        return (scale, min)
+    }
+
+    /// `quantize_row_q4_K_ref`: each sub-block gets its best (scale, min) from `fitAffineScale` with weights
+    /// sqrt(mean x^2) + |x|; the largest scale and largest min of the super-block become d and dmin (over 63), the
+    /// per-sub-block values are rounded to 6 bits, and the weights are requantized with the rounded scales.
+    public static let quantize: QuantizeRow = { x, y, count in
+        precondition(count % blockSize == 0, "q4_K rows are whole blocks of 256")
+        var codes = [UInt8](repeating: 0, count: blockSize)
+        var scratch = [UInt8](repeating: 0, count: subBlockSize)
+        var weights = [Float](repeating: 0, count: subBlockSize)
+        var scales = [Float](repeating: 0, count: subBlocks)
+        var mins = [Float](repeating: 0, count: subBlocks)
+        for block in 0..<count / blockSize {
+            let xb = x + block * blockSize, out = y + block * bytesPerBlock
+            var maxScale: Float = 0, maxMin: Float = 0
+            for s in 0..<subBlocks {
+                let xs = xb + s * subBlockSize
+                var sumOfSquares: Float = 0
+                for l in 0..<subBlockSize { sumOfSquares += xs[l] * xs[l] }
+                let rms = (sumOfSquares / 32).squareRoot()
+                for l in 0..<subBlockSize { weights[l] = rms + abs(xs[l]) }
+                let fit = codes.withUnsafeMutableBufferPointer { codes in
+                    fitAffineScale(xs, weights: weights, count: subBlockSize, maxLevel: 15,
+                                   codes: codes.baseAddress! + s * subBlockSize, scratch: &scratch,
+                                   rmin: -1, rdelta: 0.1, steps: 20, useMAD: false)
+                }
+                scales[s] = fit.scale
+                mins[s] = fit.min
+                if fit.scale > maxScale { maxScale = fit.scale }
+                if fit.min > maxMin { maxMin = fit.min }
+            }
+
+            let inverseScale: Float = maxScale > 0 ? 63 / maxScale : 0
+            let inverseMin: Float = maxMin > 0 ? 63 / maxMin : 0
+            let packed = out + scalesOffset
+            for s in 0..<subBlocks {
+                // C stores nearest_int into a uint8_t before clamping, so a negative fit wraps and then clamps to 63.
+                let ls = min(63, UInt8(truncatingIfNeeded: Scalars.nearestInt(inverseScale * scales[s])))
+                let lm = min(63, UInt8(truncatingIfNeeded: Scalars.nearestInt(inverseMin * mins[s])))
+                if s < 4 {
+                    packed.storeBytes(of: ls, toByteOffset: s, as: UInt8.self)
+                    packed.storeBytes(of: lm, toByteOffset: s + 4, as: UInt8.self)
+                } else {
+                    packed.storeBytes(of: (ls & 0x0f) | ((lm & 0x0f) << 4), toByteOffset: s + 4, as: UInt8.self)
+                    packed.storeBytes(of: packed.load(fromByteOffset: s - 4, as: UInt8.self) | ((ls >> 4) << 6),
+                                      toByteOffset: s - 4, as: UInt8.self)
+                    packed.storeBytes(of: packed.load(fromByteOffset: s, as: UInt8.self) | ((lm >> 4) << 6),
+                                      toByteOffset: s, as: UInt8.self)
+                }
+            }
+            out.storeHalf(maxScale / 63, at: 0)
+            out.storeHalf(maxMin / 63, at: 2)
+
+            // Requantize against the scales as stored; a sub-block whose scale rounds to 0 keeps the codes of its fit.
+            let d = UnsafeRawPointer(out).half(at: 0), dmin = UnsafeRawPointer(out).half(at: 2)
+            for s in 0..<subBlocks {
+                let (scale, minimum) = scaleAndMin(s, UnsafeRawPointer(packed))
+                let subScale = d * Float(scale)
+                if subScale == 0 { continue }
+                let subMin = dmin * Float(minimum)
+                for l in 0..<subBlockSize {
+                    let q = Scalars.nearestInt((xb[s * subBlockSize + l] + subMin) / subScale)
+                    codes[s * subBlockSize + l] = UInt8(truncatingIfNeeded: max(0, min(15, q)))
+                }
+            }
+
+            for chunk in 0..<blockSize / 64 {
+                for l in 0..<32 {
+                    let byte = codes[64 * chunk + l] | (codes[64 * chunk + 32 + l] << 4)
+                    out.storeBytes(of: byte, toByteOffset: quantsOffset + 32 * chunk + l, as: UInt8.self)
+                }
+            }
+        }
+    }
+
+    /// `dequantize_row_q4_K`: (d * scale) * q - (dmin * min).
+    public static let dequantize: DequantizeRow = { x, y, count in
+        for block in 0..<count / blockSize {
+            let b = x + block * bytesPerBlock, out = y + block * blockSize
+            let d = b.half(at: 0), dmin = b.half(at: 2)
+            for chunk in 0..<blockSize / 64 {
+                let (scaleLow, minLow) = scaleAndMin(2 * chunk, b + scalesOffset)
+                let (scaleHigh, minHigh) = scaleAndMin(2 * chunk + 1, b + scalesOffset)
+                let dLow = d * Float(scaleLow), mLow = dmin * Float(minLow)
+                let dHigh = d * Float(scaleHigh), mHigh = dmin * Float(minHigh)
+                for l in 0..<32 {
+                    let q = b.uint8(at: quantsOffset + 32 * chunk + l)
+                    out[64 * chunk + l] = dLow * Float(q & 0x0f) - mLow
+                    out[64 * chunk + 32 + l] = dHigh * Float(q >> 4) - mHigh
+                }
+            }
+        }
+    }
+
+    /// `ggml_vec_dot_q4_K_q8_K` (generic): integer products accumulated in 8 lanes (lane = index % 8), each lane
+    /// scaled by d * d8 into a float lane sum; the minimums enter through q8_K's 16-value sums, sum(bsums[g] *
+    /// min[g / 2]), subtracted once per block; the 8 lane sums are added last.
+    public static let dot: BlockDot = { w, a, count in
+        var sum: Float = 0
+        var laneSums = [Float](repeating: 0, count: 8)
+        for block in 0..<count / blockSize {
+            let x = w + block * bytesPerBlock, y = a + block * Q8_K.bytesPerBlock
+            var lanes = [Int32](repeating: 0, count: 8)
+            for s in 0..<subBlocks {
+                let scale = Int32(scaleAndMin(s, x + scalesOffset).scale)
+                let chunk = s / 2, highNibble = s % 2 == 1
+                for l in 0..<subBlockSize {
+                    let byte = x.uint8(at: quantsOffset + 32 * chunk + l)
+                    let q = Int32(highNibble ? byte >> 4 : byte & 0x0f)
+                    let k = s * subBlockSize + l
+                    lanes[k % 8] &+= scale &* (q &* y.int8(at: Q8_K.quantsOffset + k))
+                }
+            }
+            var minTerm: Int32 = 0
+            for group in 0..<16 {
+                let minimum = Int32(scaleAndMin(group / 2, x + scalesOffset).min)
+                minTerm &+= y.int16(at: Q8_K.sumsOffset + 2 * group) &* minimum
+            }
+            let d8 = y.float32(at: 0)
+            let d = x.half(at: 0) * d8
+            for l in 0..<8 { laneSums[l] += d * Float(lanes[l]) }
+            let dmin = x.half(at: 2) * d8
+            sum -= dmin * Float(minTerm)
+        }
+        for l in 0..<8 { sum += laneSums[l] }
+        return sum
+    }
+}
+
+/// ggml's `make_qkx2_quants`: the scale and minimum (x ~ scale * q - min, q in 0...maxLevel, min >= 0) with the least
+/// weighted squared (or absolute, `useMAD`) error, trying the plain min/max fit and then `steps + 1` least-squares fits
+/// seeded from iscale = (maxLevel + rmin + rdelta * i) / (max - min). Writes the codes of the best fit to `codes`.
+/// Every float operation is in ggml's order, since the choice between fits is a comparison of rounded errors.
+func fitAffineScale(_ x: UnsafePointer<Float>, weights: [Float], count n: Int, maxLevel: Int32,
+                    codes: UnsafeMutablePointer<UInt8>, scratch: inout [UInt8],
+                    rmin: Float, rdelta: Float, steps: Int, useMAD: Bool) -> (scale: Float, min: Float) {
+    let levels = Float(maxLevel)
+    var lo = x[0], hi = x[0]
+    var sumW = weights[0]
+    var sumX = sumW * x[0]
+    for i in 1..<n {
+        if x[i] < lo { lo = x[i] }
+        if x[i] > hi { hi = x[i] }
+        let w = weights[i]
+        sumW += w
+        sumX += w * x[i]
+    }
+    if lo > 0 { lo = 0 }
+    if hi == lo {
+        for i in 0..<n { codes[i] = 0 }
+        return (0, -lo)
+    }
+    var iscale = levels / (hi - lo)
+    var scale = 1 / iscale
+    var bestError: Float = 0
+    for i in 0..<n {
+        let l = Scalars.nearestInt(iscale * (x[i] - lo))
+        codes[i] = UInt8(truncatingIfNeeded: max(0, min(maxLevel, l)))
+        var diff = scale * Float(codes[i]) + lo - x[i]
+        diff = useMAD ? abs(diff) : diff * diff
+        bestError += weights[i] * diff
+    }
+    if steps < 1 { return (scale, -lo) }
+    for step in 0...steps {
+        iscale = (rmin + rdelta * Float(step) + levels) / (hi - lo)
+        var sumL: Float = 0, sumL2: Float = 0, sumXL: Float = 0
+        for i in 0..<n {
+            let l = max(0, min(maxLevel, Scalars.nearestInt(iscale * (x[i] - lo))))
+            scratch[i] = UInt8(truncatingIfNeeded: l)
+            let w = weights[i], fl = Float(l)
+            sumL += w * fl
+            sumL2 += w * fl * fl
+            sumXL += w * fl * x[i]
+        }
+        let det = sumW * sumL2 - sumL * sumL
+        guard det > 0 else { continue }
+        var thisScale = (sumW * sumXL - sumX * sumL) / det
+        var thisMin = (sumL2 * sumX - sumL * sumXL) / det
+        if thisMin > 0 {
+            thisMin = 0
+            thisScale = sumXL / sumL2
+        }
+        var error: Float = 0
+        for i in 0..<n {
+            var diff = thisScale * Float(scratch[i]) + thisMin - x[i]
+            diff = useMAD ? abs(diff) : diff * diff
+            error += weights[i] * diff
+        }
+        if error < bestError {
+            for i in 0..<n { codes[i] = scratch[i] }
+            bestError = error
+            scale = thisScale
+            lo = thisMin
+        }
+    }
+    return (scale, -lo)
+}
+
+extension FormatTraits {
+    public static let q4_K = FormatTraits(
+        type: .q4_K, quantize: Q4_K.quantize, dequantize: Q4_K.dequantize,
+        activationType: .q8_K, dot: Q4_K.dot,
+        tolerance: Tolerance(roundTripNMSE: 7.5e-3, matmulNMSE: 2e-4))
+}
