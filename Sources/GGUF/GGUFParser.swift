@@ -85,9 +85,11 @@ struct GGUFParser {
         var metadata: [(key: String, value: GGUFValue)] = []
         var metadataOffsets: [Int] = []
         var keyIndex: [String: Int] = [:]
-        metadata.reserveCapacity(kvCount)
-        metadataOffsets.reserveCapacity(kvCount)
-        keyIndex.reserveCapacity(kvCount)
+        // Capacity from a count in the file is capped: a hostile count must not size an allocation, and each entry
+        // actually parsed consumes bytes of the file.
+        metadata.reserveCapacity(min(kvCount, 4096))
+        metadataOffsets.reserveCapacity(min(kvCount, 4096))
+        keyIndex.reserveCapacity(min(kvCount, 4096))
         for i in 0..<kvCount {
             let at = r.position
             let key = try r.string("key #\(i)")
@@ -129,9 +131,9 @@ struct GGUFParser {
         var tensors: [GGUFTensorInfo] = []
         var offsetFieldAt: [Int] = []
         var tensorIndex: [String: Int] = [:]
-        tensors.reserveCapacity(tensorCount)
-        offsetFieldAt.reserveCapacity(tensorCount)
-        tensorIndex.reserveCapacity(tensorCount)
+        tensors.reserveCapacity(min(tensorCount, 4096))
+        offsetFieldAt.reserveCapacity(min(tensorCount, 4096))
+        tensorIndex.reserveCapacity(min(tensorCount, 4096))
         for i in 0..<tensorCount {
             let (info, at) = try readTensorInfo(index: i, seen: tensorIndex)
             tensorIndex[info.name] = tensors.count
@@ -281,6 +283,13 @@ struct GGUFParser {
             for j in 0..<n { out.append(try readBool(key: key, what: "array element \(j)")) }
             return .bool(out)
         case .string:
+            // A String takes 16 bytes in memory but may encode in 8 (an empty string): bound the array's buffer by
+            // the file size too, so no single allocation exceeds the file.
+            guard n * MemoryLayout<String>.stride <= fileSize else {
+                throw GGUFError(.countTooLarge,
+                                "array of \(n) strings would need \(n * MemoryLayout<String>.stride) bytes in memory, more than the file's \(fileSize)",
+                                key: key, offset: countAt)
+            }
             var out = [String](); out.reserveCapacity(n)
             for j in 0..<n { out.append(try r.string("array element \(j)", key: key)) }
             return .string(out)
