@@ -70,6 +70,15 @@ struct MalformedTests {
         expectFailure(r.bytes, .countTooLarge, mentions: ["key 'k'", "string value"])
     }
 
+    /// 1000 empty strings encode in 8 KB but would take 16 KB as Swift strings: refused, so no allocation is larger
+    /// than the file.
+    @Test func stringArrayLargerInMemoryThanTheFile() {
+        var r = R.header(tensors: 0, kvs: 1)
+        r.str("tokens"); r.u32(9); r.u32(8); r.u64(1000)
+        for _ in 0..<1000 { r.str("") }
+        expectFailure(r.bytes, .countTooLarge, mentions: ["key 'tokens'", "in memory"])
+    }
+
     @Test func emptyKey() {
         var r = R.header(tensors: 0, kvs: 1)
         r.kv("", type: 0, payload: [1])
