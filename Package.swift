@@ -1,11 +1,29 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Instruction-set targets get their compile flags only when the package is built on x86-64; elsewhere (arm64) their
+// sources compile to empty catalogs, so the package builds everywhere and the registry picks at run time.
+#if arch(x86_64)
+let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c", "-Xcc", "-mbmi2"])]
+let avx512Flags: [SwiftSetting] = [.unsafeFlags([
+    "-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c", "-Xcc", "-mbmi2",
+    "-Xcc", "-mavx512f", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512vl", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512vnni",
+])]
+#else
+let avx2Flags: [SwiftSetting] = []
+let avx512Flags: [SwiftSetting] = []
+#endif
+
 // Module graph (lowest first):
 //   QuantFormats      GGML types, block layouts, reference quantizers and block dot products
 //   GGUF              memory-mapped reader and writer of GGUF files
 //   KernelCore        kernel contract, registry, CPU features, quantized matrices
 //   ReferenceKernels  Kernels/Reference: scalar integer kernels and the f64 exact reference
+//   PortableKernels   Kernels/Portable: Swift SIMD types, any CPU
+//   AVX2Kernels       Kernels/AVX2: AVX2 + FMA + F16C intrinsics
+//   AVX512Kernels     Kernels/AVX512: AVX-512 F/BW/VL + VNNI intrinsics, row (decode) kernels
+//   AVX512TiledKernels Kernels/AVX512Tiled: repacked, register-tiled AVX-512 VNNI kernels for prefill
+//   Probes            Kernels/Probes: the machine's limits (read bandwidth, int8 dot-product peak)
 //   KernelCatalog     every compiled-in variant, in one list
 //   QuantLabCLI       the `quantlab` subcommands, as a library so tests can call them
 //   quantlab          the executable
@@ -22,8 +40,16 @@ let package = Package(
         .target(name: "GGUF", dependencies: ["QuantFormats"]),
         .target(name: "KernelCore", dependencies: ["QuantFormats"]),
         .target(name: "ReferenceKernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/Reference"),
-        .target(name: "KernelCatalog", dependencies: ["KernelCore", "ReferenceKernels"], path: "Kernels/Catalog"),
-        .target(name: "QuantLabCLI", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog"]),
+        .target(name: "PortableKernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/Portable"),
+        .target(name: "AVX2Kernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/AVX2", swiftSettings: avx2Flags),
+        .target(name: "AVX512Kernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/AVX512", swiftSettings: avx512Flags),
+        .target(name: "AVX512TiledKernels", dependencies: ["KernelCore", "QuantFormats", "AVX512Kernels"],
+                path: "Kernels/AVX512Tiled", swiftSettings: avx512Flags),
+        .target(name: "Probes", dependencies: ["KernelCore"], path: "Kernels/Probes", swiftSettings: avx512Flags),
+        .target(name: "KernelCatalog",
+                dependencies: ["KernelCore", "ReferenceKernels", "PortableKernels", "AVX2Kernels", "AVX512Kernels", "AVX512TiledKernels"],
+                path: "Kernels/Catalog"),
+        .target(name: "QuantLabCLI", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Probes"]),
         .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI"]),
         .target(name: "TestSupport", dependencies: ["QuantFormats", "KernelCore"], path: "Tests/Support",
                 resources: [.copy("Fixtures")]),

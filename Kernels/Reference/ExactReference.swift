@@ -33,7 +33,7 @@ public enum ExactReference {
         KernelVariant(
             id: "\(traits.name)xf32.f64.exact", weightType: traits.type, activationType: .f32, kind: .exact,
             summary: "dequantize \(traits.name) and multiply in f64: the error-free reference",
-            run: { weights, x, n, y, _ in
+            run: { weights, x, n, y, _, _ in
                 for (i, value) in multiply(weights.matrix, x, n: n).enumerated() { y[i] = Float(value) }
             })
     }

@@ -52,7 +52,8 @@ public struct PreparedWeights: @unchecked Sendable {
 /// Computes y = W x for `n` activation columns. `x` holds n columns of W.columns floats one after another; `y`
 /// receives n columns of W.rows floats. Shapes and parameters are validated before a run is called.
 public typealias KernelRun = @Sendable (_ weights: PreparedWeights, _ x: UnsafeBufferPointer<Float>, _ n: Int,
-                                        _ y: UnsafeMutableBufferPointer<Float>, _ parameters: KernelParameters) -> Void
+                                        _ y: UnsafeMutableBufferPointer<Float>, _ parameters: KernelParameters,
+                                        _ context: KernelContext) -> Void
 
 /// One dequantize-matmul implementation, as the registry lists it.
 public struct KernelVariant: Sendable {
@@ -112,7 +113,8 @@ public struct KernelVariant: Sendable {
 
     /// y = W x with every precondition checked: the safe entry point for commands and tests.
     public func multiply(_ weights: PreparedWeights, _ x: UnsafeBufferPointer<Float>, n: Int,
-                         into y: UnsafeMutableBufferPointer<Float>, parameters: KernelParameters = .init()) throws {
+                         into y: UnsafeMutableBufferPointer<Float>, parameters: KernelParameters = .init(),
+                         context: KernelContext = .shared) throws {
         let w = weights.matrix
         guard w.type == weightType else { throw KernelError("\(id) multiplies \(weightType.name) weights, not \(w.type.name)") }
         guard n > 0 else { throw KernelError("\(id): N must be at least 1, got \(n)") }
@@ -122,7 +124,7 @@ public struct KernelVariant: Sendable {
         guard y.count == w.rows * n else {
             throw KernelError("\(id): y has room for \(y.count) values; M x N = \(w.rows) x \(n) needs \(w.rows * n)")
         }
-        run(weights, x, n, y, try resolve(parameters))
+        run(weights, x, n, y, try resolve(parameters), context)
     }
 
     /// Convenience for tests and commands: prepare, multiply, return y (n columns of M).

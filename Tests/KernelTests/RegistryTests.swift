@@ -10,7 +10,7 @@ import QuantFormats
         KernelVariant(id: "q4_0xq8_0.test.fake", weightType: .q4_0, activationType: .q8_0, kind: .simd,
                       requiredFeatures: features,
                       parameters: [TunableParameter(name: "tile", values: [1, 2, 4], defaultValue: 2, summary: "rows per tile")],
-                      summary: "test", run: { _, _, _, _, _ in })
+                      summary: "test", run: { _, _, _, _, _, _ in })
     }
 
     @Test func everyWeightFormatHasReferenceAndExactVariants() {
