@@ -1,0 +1,47 @@
+import Foundation
+import Synchronization
+import Testing
+import KernelCore
+
+@Suite struct ThreadPoolTests {
+    @Test func everyTaskRunsExactlyOnce() {
+        let pool = ThreadPool(capacity: 4, spinIterations: 1000)
+        for tasks in [0, 1, 2, 3, 7, 64, 1000] {
+            for threads in [1, 2, 3, 4, 9] {
+                let counts = (0..<tasks).map { _ in Atomic<Int>(0) }
+                pool.run(tasks: tasks, threads: threads) { counts[$0].add(1, ordering: .relaxed) }
+                #expect(counts.allSatisfy { $0.load(ordering: .relaxed) == 1 }, "tasks \(tasks) threads \(threads)")
+            }
+        }
+    }
+
+    /// Thousands of jobs of mixed sizes from several callers at once: all finish, all results right.
+    @Test(.timeLimit(.minutes(1))) func manyCallersManyJobs() async {
+        let pool = ThreadPool(capacity: 3, spinIterations: 100)
+        await withTaskGroup(of: Bool.self) { group in
+            for caller in 0..<4 {
+                group.addTask {
+                    var ok = true
+                    for job in 0..<500 {
+                        let tasks = (job * 7 + caller) % 40
+                        let sum = Atomic<Int>(0)
+                        pool.run(tasks: tasks, threads: 1 + job % 3) { sum.add($0 + 1, ordering: .relaxed) }
+                        ok = ok && sum.load(ordering: .relaxed) == tasks * (tasks + 1) / 2
+                    }
+                    return ok
+                }
+            }
+            for await ok in group { #expect(ok) }
+        }
+    }
+
+    /// Workers park after spinning and wake for the next job.
+    @Test func parkedWorkersWake() {
+        let pool = ThreadPool(capacity: 2, spinIterations: 10)
+        let sum = Atomic<Int>(0)
+        pool.run(tasks: 10, threads: 2) { sum.add($0, ordering: .relaxed) }
+        usleep(50_000)
+        pool.run(tasks: 10, threads: 2) { sum.add($0, ordering: .relaxed) }
+        #expect(sum.load(ordering: .relaxed) == 90)
+    }
+}
