@@ -8,9 +8,9 @@ import KernelCore
         let pool = ThreadPool(capacity: 4, spinIterations: 1000)
         for tasks in [0, 1, 2, 3, 7, 64, 1000] {
             for threads in [1, 2, 3, 4, 9] {
-                let counts = (0..<tasks).map { _ in Atomic<Int>(0) }
-                pool.run(tasks: tasks, threads: threads) { counts[$0].add(1, ordering: .relaxed) }
-                #expect(counts.allSatisfy { $0.load(ordering: .relaxed) == 1 }, "tasks \(tasks) threads \(threads)")
+                let counts = Mutex([Int](repeating: 0, count: tasks))
+                pool.run(tasks: tasks, threads: threads) { i in counts.withLock { $0[i] += 1 } }
+                #expect(counts.withLock { $0.allSatisfy { $0 == 1 } }, "tasks \(tasks) threads \(threads)")
             }
         }
     }
