@@ -5,6 +5,7 @@ import Foundation
 public enum QuantLabCommandLine {
     static let commands: [any Command.Type] = [
         CPUCommand.self, ListCommand.self, InspectCommand.self, QuantizeCommand.self, MatmulCommand.self,
+        RooflineCommand.self,
     ]
 
     /// The subcommands' names, in `--help` order.
