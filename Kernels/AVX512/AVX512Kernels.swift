@@ -1,3 +1,5 @@
+// HELPER: before anything else, read /tmp/brief.md (context, rules: no git, no Package.swift edits, build and test
+// commands, the kernel contract and the tests your variants must pass). Remove this comment when you replace the stub.
 import KernelCore
 
 /// The variants this target contributes to the registry.

@@ -80,7 +80,8 @@ enum BenchCommand: Command {
             plan.append((format, try chooseVariants(selection, format: format, registry: registry)))
         }
 
-        let context = KernelContext.shared
+        // A pool as large as the largest thread count asked for, so a row's thread count is what really ran.
+        let context = KernelContext(pool: ThreadPool(capacity: max(threadCounts.max()!, HostCPU.current.logicalCores)))
         let limits = arguments.has("--no-roofline")
             ? MachineLimits(readGBps: [:], int8Gops: [:], probe: "none", bufferBytes: 0)
             : MachineLimits.measure(threads: threadCounts, pool: context.pool) { console.printError("bench: \($0)") }
