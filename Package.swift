@@ -25,6 +25,7 @@ let avx512Flags: [SwiftSetting] = []
 //   AVX512TiledKernels Kernels/AVX512Tiled: repacked, register-tiled AVX-512 VNNI kernels for prefill
 //   Probes            Kernels/Probes: the machine's limits (read bandwidth, int8 dot-product peak)
 //   KernelCatalog     every compiled-in variant, in one list
+//   Tuner             search strategies, verified drift-aware measurement, decisions, the tuning database
 //   QuantLabCLI       the `quantlab` subcommands, as a library so tests can call them
 //   quantlab          the executable
 let package = Package(
@@ -49,7 +50,8 @@ let package = Package(
         .target(name: "KernelCatalog",
                 dependencies: ["KernelCore", "ReferenceKernels", "PortableKernels", "AVX2Kernels", "AVX512Kernels", "AVX512TiledKernels"],
                 path: "Kernels/Catalog"),
-        .target(name: "QuantLabCLI", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Probes"]),
+        .target(name: "Tuner", dependencies: ["KernelCore", "QuantFormats"]),
+        .target(name: "QuantLabCLI", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Probes", "Tuner"]),
         .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI"]),
         .target(name: "TestSupport", dependencies: ["QuantFormats", "KernelCore"], path: "Tests/Support",
                 resources: [.copy("Fixtures")]),

@@ -68,6 +68,9 @@ public struct KernelVariant: Sendable {
     public let summary: String
     /// One-time weight preparation (repacking); nil means the variant reads the rows as stored.
     public let prepare: (@Sendable (QuantizedMatrix, KernelParameters) -> PreparedWeights)?
+    /// The parameters `prepare` depends on: prepared weights are shared between parameter choices that agree on
+    /// these (the tuner keeps one repacked copy per distinct value, not one per candidate).
+    public var preparationParameters: [String]
     public let run: KernelRun
 
     public init(id: String, weightType: GGMLType, activationType: GGMLType, kind: KernelKind,
@@ -82,6 +85,7 @@ public struct KernelVariant: Sendable {
         self.parameters = parameters
         self.summary = summary
         self.prepare = prepare
+        self.preparationParameters = prepare == nil ? [] : parameters.map(\.name)
         self.run = run
     }
 

@@ -98,7 +98,7 @@ enum BenchCommand: Command {
                     continue
                 }
                 for n in ns {
-                    let problem = try BenchProblem(type: format, m: m, k: k, n: n, seed: UInt64(seed))
+                    let problem = try MatmulProblem(type: format, m: m, k: k, n: n, seed: UInt64(seed))
                     for variant in variants {
                         done += 1
                         // The scalar reference would take minutes on big prefill shapes; name it to time it anyway.
@@ -146,7 +146,7 @@ enum BenchCommand: Command {
     }
 
     /// Verifies once, warms up once, then times up to `repetitions` runs (at least 3, stopping after `minSeconds`).
-    static func measure(_ variant: KernelVariant, _ problem: BenchProblem, _ parameters: KernelParameters,
+    static func measure(_ variant: KernelVariant, _ problem: MatmulProblem, _ parameters: KernelParameters,
                         context: KernelContext, repetitions: Int, minSeconds: Double)
         throws -> (timing: TimingSummary, error: Double, parameters: KernelParameters) {
         let resolved = try variant.resolve(parameters)
@@ -172,7 +172,7 @@ enum BenchCommand: Command {
         return (TimingSummary(samples), error, resolved)
     }
 
-    static func row(_ variant: KernelVariant, _ problem: BenchProblem, _ threads: Int, parameters: KernelParameters,
+    static func row(_ variant: KernelVariant, _ problem: MatmulProblem, _ threads: Int, parameters: KernelParameters,
                     timing: TimingSummary, error: Double, limits: MachineLimits) -> Row {
         let gflops = problem.flops / timing.median / 1e9
         let gbps = Double(problem.weightBytes) / timing.median / 1e9

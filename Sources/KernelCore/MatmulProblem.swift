@@ -1,18 +1,16 @@
-import KernelCore
 import QuantFormats
-import ReferenceKernels
 
-/// One benchmark problem: weights W (M x K) in a format and N activation columns, built fast enough for big shapes:
+/// One benchmark or tuning problem: weights W (M x K) in a format and N activation columns, built fast enough for big shapes:
 /// a few distinct random rows are quantized with the reference quantizer and repeated to M rows (the memory
 /// traffic and arithmetic are those of a real matrix of that size).
-struct BenchProblem {
-    let weights: QuantizedMatrix
-    let x: [Float]
-    let n: Int
+public struct MatmulProblem: @unchecked Sendable {
+    public let weights: QuantizedMatrix
+    public let x: [Float]
+    public let n: Int
 
     static let distinctRows = 64
 
-    init(type: GGMLType, m: Int, k: Int, n: Int, seed: UInt64) throws {
+    public init(type: GGMLType, m: Int, k: Int, n: Int, seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         let distinct = min(m, Self.distinctRows)
         let sample = try QuantizedMatrix.quantizing(rng.gaussians(distinct * k), rows: distinct, columns: k, as: type)
@@ -25,11 +23,11 @@ struct BenchProblem {
         self.n = n
     }
 
-    var flops: Double { 2 * Double(weights.rows) * Double(weights.columns) * Double(n) }
-    var weightBytes: Int { weights.rows * weights.rowBytes }
+    public var flops: Double { 2 * Double(weights.rows) * Double(weights.columns) * Double(n) }
+    public var weightBytes: Int { weights.rows * weights.rowBytes }
 
     /// Compares `y` with the f64 exact product on a sample of up to 16 rows and 4 columns; returns the NMSE.
-    func sampledError(_ y: [Float]) -> Double {
+    public func sampledError(_ y: [Float]) -> Double {
         let m = weights.rows, k = weights.columns
         let rows = Array(Set((0..<16).map { $0 * (m - 1) / 15 })).sorted()
         let columns = Array(Set((0..<4).map { $0 * (n - 1) / 3 })).sorted()

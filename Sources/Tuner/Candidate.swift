@@ -1,0 +1,53 @@
+import KernelCore
+import QuantFormats
+
+/// One point of the search space: a variant and values for its parameters.
+public struct Candidate: Codable, Hashable, Sendable, CustomStringConvertible, Comparable {
+    public var variant: String
+    public var parameters: [String: Int]
+
+    public init(variant: String, parameters: [String: Int] = [:]) {
+        self.variant = variant
+        self.parameters = parameters
+    }
+
+    public var description: String {
+        parameters.isEmpty ? variant : "\(variant) [\(KernelParameters(parameters))]"
+    }
+
+    /// Threads the candidate uses.
+    public var threads: Int { parameters["threads"] ?? 1 }
+
+    public static func < (a: Candidate, b: Candidate) -> Bool { a.description < b.description }
+}
+
+/// The candidates for one format and thread budget: every variant the host supports times its declared parameter
+/// values, pruned by the constraints below.
+public enum SearchSpace {
+    /// Constraints: the exact reference is not a candidate; a variant's `threads` is at most the budget and the
+    /// host's cores (fewer threads than the budget stay in, since small products may not gain from more).
+    public static func candidates(format: GGMLType, threads budget: Int, registry: KernelRegistry,
+                                  cpu: HostCPU = .current) -> [Candidate] {
+        registry.supported(on: cpu, weightType: format).filter { $0.kind != .exact }.flatMap { variant in
+            combinations(variant.parameters).compactMap { values -> Candidate? in
+                if let t = values["threads"], t > budget || t > cpu.logicalCores { return nil }
+                return Candidate(variant: variant.id, parameters: values)
+            }
+        }
+    }
+
+    static func combinations(_ parameters: [TunableParameter]) -> [[String: Int]] {
+        parameters.reduce([[:]]) { partial, p in
+            partial.flatMap { values in p.values.map { v in values.merging([p.name: v]) { $1 } } }
+        }
+    }
+
+    /// How simple a candidate is (lower is simpler): near ties go to the simpler one. Kind first (a single-thread
+    /// SIMD kernel is simpler than a tiled or threaded one), then fewer threads, then parameters at their defaults.
+    public static func simplicity(_ candidate: Candidate, registry: KernelRegistry) -> Int {
+        guard let v = registry.variant(id: candidate.variant) else { return .max }
+        let kindRank: [KernelKind: Int] = [.reference: 0, .simd: 1, .tiled: 2, .threaded: 3, .exact: 4]
+        let nonDefault = v.parameters.filter { candidate.parameters[$0.name] != nil && candidate.parameters[$0.name] != $0.defaultValue }.count
+        return kindRank[v.kind]! * 1000 + candidate.threads * 10 + nonDefault
+    }
+}
