@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "QuantFormatsTests", dependencies: ["QuantFormats", "TestSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "QuantFormats", "TestSupport"]),
         .testTarget(name: "KernelTests", dependencies: ["KernelCore", "KernelCatalog", "ReferenceKernels", "QuantFormats", "TestSupport"]),
+        .testTarget(name: "TunerTests", dependencies: ["Tuner", "KernelCore", "QuantFormats", "ReferenceKernels", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["QuantLabCLI", "GGUF", "QuantFormats", "TestSupport"]),
     ]
 )

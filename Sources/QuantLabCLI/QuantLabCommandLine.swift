@@ -5,7 +5,7 @@ import Foundation
 public enum QuantLabCommandLine {
     static let commands: [any Command.Type] = [
         CPUCommand.self, ListCommand.self, InspectCommand.self, QuantizeCommand.self, MatmulCommand.self,
-        RooflineCommand.self, BenchCommand.self,
+        RooflineCommand.self, BenchCommand.self, TuneCommand.self,
     ]
 
     /// The subcommands' names, in `--help` order.

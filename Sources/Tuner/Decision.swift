@@ -17,8 +17,16 @@ public struct TuningDecision: Codable, Hashable, Sendable {
     public var rejected: [Rejection]
     public var discardedRounds: Int
     public var noisy: Bool
-    /// Raw samples (seconds) of every finalist, keyed by candidate description.
-    public var samples: [String: [Double]]
+    /// Raw samples (seconds) of every finalist.
+    public var samples: [CandidateSamples]
+
+    public func samples(of candidate: Candidate) -> [Double]? { samples.first { $0.candidate == candidate }?.seconds }
+}
+
+/// One candidate's timed runs, in seconds.
+public struct CandidateSamples: Codable, Hashable, Sendable {
+    public var candidate: Candidate
+    public var seconds: [Double]
 }
 
 /// The decision rule: the fastest finalist wins, but it replaces the default only when faster by more than the

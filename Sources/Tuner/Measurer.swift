@@ -1,7 +1,7 @@
 import KernelCore
 
 /// Timing with guards against a busy or throttling machine: candidates run in shuffled, interleaved rounds (each
-/// round times every candidate once), and a baseline candidate is timed before and after each round. When a
+/// round times every candidate once), and a baseline candidate is timed between rounds. When a
 /// round's baseline drifts from the reference baseline by more than `driftThreshold`, that round's samples are
 /// discarded and the round is redone (up to `maxRedos` times per call, after which samples are kept and the
 /// decision is flagged noisy).
@@ -13,6 +13,7 @@ final class Measurer {
     var rng: SplitMix64
     private(set) var samples: [Candidate: [Double]] = [:]
     private(set) var baselineReference: Double?
+    private var lastBaseline: Double?
     private(set) var discardedRounds = 0
     private(set) var noisy = false
     /// Called after each timed run with (runs done, runs planned) for progress reports.
@@ -35,13 +36,15 @@ final class Measurer {
         while true {
             let missing = batch.filter { (samples[$0]?.count ?? 0) < repetitions }
             if missing.isEmpty { return samples }
-            let before = runner.time(baseline)
+            // The baseline after one round serves as the one before the next.
+            let before = lastBaseline ?? runner.time(baseline)
             var round: [Candidate: Double] = [:]
             for candidate in missing.shuffled(using: &rng) {
                 round[candidate] = runner.time(candidate)
                 progress?(1)
             }
             let after = runner.time(baseline)
+            lastBaseline = after
             let drift = max(abs(before - baselineReference!), abs(after - baselineReference!)) / baselineReference!
             if drift > driftThreshold && redos < maxRedos {
                 redos += 1

@@ -115,7 +115,7 @@ public final class Tuner {
             defaultSeconds: median(samples[defaultCandidate]), referenceSeconds: referenceSeconds,
             candidatesConsidered: candidates.count, rejected: rejected, discardedRounds: measurer.discardedRounds,
             noisy: measurer.noisy,
-            samples: Dictionary(uniqueKeysWithValues: finalists.compactMap { c in samples[c].map { (c.description, $0) } }))
+            samples: finalists.compactMap { c in samples[c].map { CandidateSamples(candidate: c, seconds: $0) } })
     }
 
     /// The choice without tuning: the widest instruction set's SIMD row kernel at its defaults, or with a thread

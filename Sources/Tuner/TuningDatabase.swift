@@ -55,7 +55,7 @@ public struct TuningDatabase: Codable, Sendable {
                 guard d.winnerSeconds.isFinite, d.winnerSeconds > 0, d.defaultSeconds.isFinite, d.defaultSeconds > 0 else {
                     throw TunerError("\(where_): times must be positive and finite")
                 }
-                guard let winnerSamples = d.samples[d.winner.description], !winnerSamples.isEmpty,
+                guard let winnerSamples = d.samples(of: d.winner), !winnerSamples.isEmpty,
                       winnerSamples.allSatisfy({ $0.isFinite && $0 > 0 }) else {
                     throw TunerError("\(where_): the winner's raw samples are missing or invalid")
                 }

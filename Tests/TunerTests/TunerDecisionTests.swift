@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import KernelCore
+import Tuner
+
+@Suite struct TunerDecisionTests {
+    static let problem = TuningProblem(format: "q4_0", m: 512, k: 512, n: 1, threads: 1)
+    static let key = TuningKey(cpu: "replay cpu", build: "replay build")
+
+    static func tune(_ runner: ReplayRunner, registry: KernelRegistry, strategy: String = "exhaustive",
+                     problems: [TuningProblem] = [problem], database: inout TuningDatabase, key: TuningKey = key) throws -> [Tuner.Outcome] {
+        let tuner = Tuner(registry: registry, runner: runner,
+                          strategy: try SearchStrategies.make(strategy, options: [:]), key: key, cpu: FakeVariants.cpu)
+        return try tuner.tune(problems, database: &database) { _ in }
+    }
+
+    static let registry = FakeVariants.registry([("rows", .simd), ("fast", .tiled), ("slow", .tiled)])
+    static let times: [String: [Double]] = [
+        FakeVariants.id("rows"): [1.00, 1.01, 0.99, 1.02, 1.00, 0.98, 1.01],
+        FakeVariants.id("fast"): [0.50, 0.51, 0.49, 0.50, 0.52, 0.50, 0.49],
+        FakeVariants.id("slow"): [2.00, 2.02, 1.98, 2.01, 2.00, 1.99, 2.03],
+    ]
+
+    @Test func replayedMeasurementsGiveTheSameDecisions() throws {
+        var first = TuningDatabase(), second = TuningDatabase()
+        let a = try Self.tune(ReplayRunner(Self.times), registry: Self.registry, database: &first)
+        let b = try Self.tune(ReplayRunner(Self.times), registry: Self.registry, database: &second)
+        #expect(a.map(\.decision) == b.map(\.decision))
+        #expect(a[0].decision.winner.variant == FakeVariants.id("fast"))
+        #expect(a[0].decision.defaultCandidate.variant == FakeVariants.id("rows"))
+        #expect(abs(a[0].decision.defaultSeconds / a[0].decision.winnerSeconds - 2) < 0.1)
+        #expect(a[0].decision.samples.count == 3, "every finalist keeps its raw samples")
+    }
+
+    /// Two candidates with the same timings: neither replaces the other; the default (then the simpler) stays.
+    @Test func identicalCandidatesNeverBeatEachOther() throws {
+        let registry = FakeVariants.registry([("rows", .simd), ("twin", .tiled)])
+        let same = [1.00, 1.03, 0.97, 1.01, 0.99, 1.02, 0.98]
+        for order in [same, same.reversed(), same.shuffled(using: &SplitMixBox.rng)] {
+            var db = TuningDatabase()
+            let runner = ReplayRunner([FakeVariants.id("rows"): same, FakeVariants.id("twin"): Array(order)])
+            let d = try Self.tune(runner, registry: registry, database: &db)[0].decision
+            #expect(d.winner.variant == FakeVariants.id("rows"), "a twin within noise must not replace the default")
+        }
+    }
+
+    /// A faster candidate that computes a wrong answer is rejected with its reason and never chosen.
+    @Test func candidatesThatFailVerificationAreExcludedAndReported() throws {
+        let runner = ReplayRunner(Self.times)
+        runner.failures[FakeVariants.id("fast")] = "output 7 differs"
+        var db = TuningDatabase()
+        let d = try Self.tune(runner, registry: Self.registry, database: &db)[0].decision
+        #expect(d.winner.variant == FakeVariants.id("rows"))
+        #expect(d.rejected.map(\.candidate.variant) == [FakeVariants.id("fast")])
+        #expect(d.rejected.first?.reason == "output 7 differs")
+    }
+
+    /// A burst of slowness (the baseline drifts) makes the tuner discard and redo those rounds.
+    @Test func driftingRoundsAreDiscardedAndRedone() throws {
+        let runner = ReplayRunner(Self.times)
+        runner.slowdown = { run in (8...14).contains(run) ? 3 : 1 }
+        var db = TuningDatabase()
+        let d = try Self.tune(runner, registry: Self.registry, database: &db)[0].decision
+        #expect(d.discardedRounds >= 1)
+        #expect(d.winner.variant == FakeVariants.id("fast"))
+        #expect(d.samples(of: d.winner)!.allSatisfy { $0 < 0.6 }, "no slowed sample survives")
+    }
+
+    @Test func successiveHalvingMeasuresLessThanExhaustive() throws {
+        let names = (0..<12).map { ("v\($0)", KernelKind.tiled) } + [("rows", .simd)]
+        let registry = FakeVariants.registry(names)
+        var times: [String: [Double]] = [:]
+        for (i, (name, _)) in names.enumerated() { times[FakeVariants.id(name)] = [1 + Double(i) * 0.1, 1.01 + Double(i) * 0.1] }
+        let exhaustive = ReplayRunner(times), halving = ReplayRunner(times)
+        var a = TuningDatabase(), b = TuningDatabase()
+        let x = try Self.tune(exhaustive, registry: registry, strategy: "exhaustive", database: &a)[0].decision
+        let y = try Self.tune(halving, registry: registry, strategy: "halving", database: &b)[0].decision
+        #expect(halving.timedRuns * 3 < exhaustive.timedRuns * 2, "halving \(halving.timedRuns) runs, exhaustive \(exhaustive.timedRuns)")
+        #expect(x.winner == y.winner)
+        #expect(y.winner.variant == FakeVariants.id("v0"))
+    }
+
+    @Test func strategiesRefuseUnknownOptions() {
+        #expect(throws: TunerError.self) { try SearchStrategies.make("halving", options: ["bogus": 1]) }
+        #expect(throws: TunerError.self) { try SearchStrategies.make("halving", options: ["eta": 1]) }
+        #expect(throws: TunerError.self) { try SearchStrategies.make("annealing", options: [:]) }
+        #expect((try? SearchStrategies.make("halving", options: ["eta": 4])) != nil)
+    }
+}
+
+enum SplitMixBox { nonisolated(unsafe) static var rng = SplitMix64(seed: 99) }
