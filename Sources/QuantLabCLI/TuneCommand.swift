@@ -32,6 +32,7 @@ enum TuneCommand: Command {
         s.flag("--fresh", "re-measure buckets that already have decisions")
         s.option("--strategy", value: "NAME", "search strategy: halving (default) or exhaustive")
         s.option("--option", value: "NAME=VALUE", "strategy option, e.g. eta=3, finalists=4, repetitions=7", repeatable: true)
+        s.option("--max-candidates", value: "N", "candidates per bucket at most; larger spaces are sampled (default 48)")
         s.option("--export", value: "PATH", "after tuning, write the database to PATH")
         s.option("--import", value: "PATH", "merge another database (e.g. from another machine) before tuning")
         s.flag("--no-heldout", "skip the held-out regret measurement")
@@ -93,6 +94,7 @@ enum TuneCommand: Command {
         let context = KernelContext(pool: ThreadPool(capacity: max(threads.max()!, cores)))
         let runner = KernelRunner(registry: KernelCatalog.registry, context: context)
         let tuner = Tuner(registry: KernelCatalog.registry, runner: runner, strategy: strategy, key: key)
+        tuner.maxCandidates = try arguments.int("--max-candidates", default: 48, in: 1...100_000)
         var lastReport = Date.distantPast
         tuner.progress = { p in
             guard Date().timeIntervalSince(lastReport) > 0.5 else { return }
@@ -144,7 +146,7 @@ enum TuneCommand: Command {
                      String(format: "%.2fx", d.defaultSeconds / d.winnerSeconds),
                      d.runnerUpSeconds.map { String(format: "%.2fx", $0 / d.winnerSeconds) } ?? "-",
                      String(format: "%.1f%%", d.noise * 100) + (d.noisy ? " (drift)" : ""),
-                     "\(d.rejected.count)/\(d.candidatesConsidered)"]
+                     "\(d.rejected.count)/\(d.candidatesConsidered) of \(d.searchSpaceSize)"]
                 }))
         }
     }

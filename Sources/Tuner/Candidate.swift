@@ -24,16 +24,32 @@ public struct Candidate: Codable, Hashable, Sendable, CustomStringConvertible, C
 /// The candidates for one format and thread budget: every variant the host supports times its declared parameter
 /// values, pruned by the constraints below.
 public enum SearchSpace {
-    /// Constraints: the exact reference is not a candidate; a variant's `threads` is at most the budget and the
-    /// host's cores (fewer threads than the budget stay in, since small products may not gain from more).
+    /// Constraints: the exact reference is not a candidate; a threaded variant runs with 2 threads or more (with one
+    /// it is its single-thread form, already a candidate), at most the budget and the host's cores (fewer threads
+    /// than the budget stay in, since small products may not gain from more).
     public static func candidates(format: GGMLType, threads budget: Int, registry: KernelRegistry,
                                   cpu: HostCPU = .current) -> [Candidate] {
         registry.supported(on: cpu, weightType: format).filter { $0.kind != .exact }.flatMap { variant in
             combinations(variant.parameters).compactMap { values -> Candidate? in
-                if let t = values["threads"], t > budget || t > cpu.logicalCores { return nil }
+                if let t = values["threads"], t < 2 || t > budget || t > cpu.logicalCores { return nil }
                 return Candidate(variant: variant.id, parameters: values)
             }
         }
+    }
+
+    /// At most `limit` candidates: every variant's candidate at default parameters (the threaded ones at the full
+    /// budget) is kept, the rest is a seeded uniform sample, so a large space costs a bounded time.
+    public static func sample(_ candidates: [Candidate], limit: Int, threads budget: Int, registry: KernelRegistry, seed: UInt64) -> [Candidate] {
+        guard candidates.count > limit else { return candidates }
+        let defaults = candidates.filter { c in
+            guard let v = registry.variant(id: c.variant) else { return false }
+            return v.parameters.allSatisfy { p in
+                c.parameters[p.name] == (p.name == "threads" ? budget : p.defaultValue)
+            }
+        }
+        var rng = SplitMix64(seed: seed)
+        let rest = candidates.filter { !defaults.contains($0) }.shuffled(using: &rng)
+        return defaults + rest.prefix(max(0, limit - defaults.count))
     }
 
     static func combinations(_ parameters: [TunableParameter]) -> [[String: Int]] {

@@ -13,7 +13,9 @@ public struct TuningDecision: Codable, Hashable, Sendable {
     public var defaultSeconds: Double
     /// The scalar reference's time, when it was measured.
     public var referenceSeconds: Double?
+    /// Candidates verified and searched, and the size of the space they were sampled from.
     public var candidatesConsidered: Int
+    public var searchSpaceSize: Int
     public var rejected: [Rejection]
     public var discardedRounds: Int
     public var noisy: Bool

@@ -25,6 +25,8 @@ public final class Tuner {
     public var progress: (TuningProgress) -> Void = { _ in }
     /// Above this many operations the scalar reference is not timed (it would take seconds per run).
     public var referenceFlopLimit = 4e9
+    /// Candidates per bucket at most (sampled beyond, keeping every variant's defaults).
+    public var maxCandidates = 48
 
     public init(registry: KernelRegistry, runner: CandidateRunner, strategy: any SearchStrategy,
                 key: TuningKey = .current, cpu: HostCPU = .current) {
@@ -78,7 +80,8 @@ public final class Tuner {
         guard let type = GGMLType(name: problem.format) else { throw TunerError("unknown format \(problem.format)") }
         let all = SearchSpace.candidates(format: type, threads: problem.threads, registry: registry, cpu: cpu)
         let reference = all.first { registry.variant(id: $0.variant)?.kind == .reference }
-        let candidates = all.filter { $0 != reference }
+        let candidates = SearchSpace.sample(all.filter { $0 != reference }, limit: maxCandidates, threads: problem.threads,
+                                            registry: registry, seed: 1)
         guard !candidates.isEmpty else { throw TunerError("no kernel variant for \(problem.format) runs on this CPU") }
         try runner.begin(problem)
         defer { runner.end() }
@@ -113,7 +116,7 @@ public final class Tuner {
             noise: DecisionRule.relativeSpread(samples[winner] ?? []), runnerUp: runnerUp,
             runnerUpSeconds: runnerUp.map { median(samples[$0]) }, defaultCandidate: defaultCandidate,
             defaultSeconds: median(samples[defaultCandidate]), referenceSeconds: referenceSeconds,
-            candidatesConsidered: candidates.count, rejected: rejected, discardedRounds: measurer.discardedRounds,
+            candidatesConsidered: candidates.count, searchSpaceSize: all.count - (reference == nil ? 0 : 1), rejected: rejected, discardedRounds: measurer.discardedRounds,
             noisy: measurer.noisy,
             samples: finalists.compactMap { c in samples[c].map { CandidateSamples(candidate: c, seconds: $0) } })
     }
