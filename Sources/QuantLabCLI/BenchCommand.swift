@@ -2,6 +2,7 @@ import Foundation
 import KernelCatalog
 import KernelCore
 import QuantFormats
+import Tuner
 
 /// `quantlab bench`: times chosen variants on chosen shapes, each verified first, with medians and spread, and
 /// reports each against the machine's measured limits.
@@ -15,7 +16,8 @@ enum BenchCommand: Command {
         M is the number of weight rows (outputs), K the row length. Defaults: one Llama-3-8B layer (4096x4096,
         14336x4096, 4096x14336) and SmolLM2-135M (576x576, 1536x576, 576x1536, 49152x576); N 1 and 512; threads
         1 and 2. --variant best takes, per kind (reference, simd, tiled, threaded), the widest instruction set this
-        CPU runs; all takes every variant. Single-threaded kinds run at threads = 1 only; threaded ones at each
+        CPU runs, and adds the tuned choice (kind "tuned") when the tuning database holds decisions for this CPU
+        and build; tuned takes only that; all takes every variant. Single-threaded kinds run at threads = 1 only; threaded ones at each
         count. Shapes whose K is not whole blocks of a format are skipped with a note. Each case is verified
         against the f64 reference on sampled outputs before it is timed. limit is weight GB/s over measured read
         bandwidth for N = 1, and GFLOP/s over the measured int8 peak for N > 1 (`quantlab roofline`).
@@ -27,7 +29,8 @@ enum BenchCommand: Command {
         s.option("--shape", value: "LIST", "MxK shapes (default: Llama-3-8B layer and SmolLM2-135M)")
         s.option("--n", value: "LIST", "activation columns (default 1,512)")
         s.option("--threads", value: "LIST", "thread counts for threaded variants (default 1,2)")
-        s.option("--variant", value: "ID|best|all", "which variants (default best)")
+        s.option("--variant", value: "ID|best|tuned|all", "which variants (default best, plus the tuned choice when the database has one)")
+        s.option("--db", value: "PATH", "tuning database for the tuned rows (default $QUANTLAB_TUNING_DB or ~/.cache/quantlab/tuning.json)")
         s.option("--repetitions", value: "R", "timed runs per case, at most (default 9)")
         s.option("--min-seconds", value: "S", "stop repeating a case after this much time, with 3 runs at least (default 1)")
         s.option("--seed", value: "S", "data seed (default 1)")
@@ -87,6 +90,16 @@ enum BenchCommand: Command {
             : MachineLimits.measure(threads: threadCounts, pool: context.pool) { console.printError("bench: \($0)") }
         var rows: [Row] = []
         var failures: [String] = []
+        // The tuned choice per case, from the tuning database of this CPU and build, when there is one.
+        let tunedPath = arguments.value("--db") ?? TuningDatabase.defaultPath
+        let database = try TuningDatabase.load(tunedPath)
+        let tuned: TuningDatabase? = database.keys.contains { $0.0 == .current } ? database : nil
+        if tuned == nil && selection == "tuned" {
+            throw InputError("no tuning for this CPU and build in \(tunedPath); run 'quantlab tune' first")
+        }
+        if tuned == nil && selection == "best" {
+            console.printError("bench: no tuning for this CPU and build in \(tunedPath) ('quantlab tune' adds a tuned row per case)")
+        }
         let total = plan.reduce(0) { $0 + $1.1.count } * shapes.count * ns.count
         var done = 0
         let start = Date()
@@ -99,28 +112,38 @@ enum BenchCommand: Command {
                 }
                 for n in ns {
                     let problem = try MatmulProblem(type: format, m: m, k: k, n: n, seed: UInt64(seed))
+                    var runs: [(variant: KernelVariant, parameters: KernelParameters, threads: Int, label: String)] = []
                     for variant in variants {
-                        done += 1
                         // The scalar reference would take minutes on big prefill shapes; name it to time it anyway.
                         if variant.kind == .reference && selection != variant.id && problem.flops > Self.referenceFlopLimit {
                             console.printError("bench: skipping \(variant.id) \(m)x\(k)x\(n): too slow for a default run (name it with --variant to time it)")
                             continue
                         }
-                        let counts = variant.kind == .threaded ? threadCounts : (threadCounts.contains(1) ? [1] : [])
-                        for threads in counts {
+                        for threads in variant.kind == .threaded ? threadCounts : (threadCounts.contains(1) ? [1] : []) {
                             let parameters = variant.kind == .threaded ? KernelParameters(["threads": threads]) : KernelParameters()
-                            console.printError(String(format: "bench: [%d/%d] %@ %dx%dx%d threads %d (%.0f s elapsed)",
-                                                      done, total, variant.id, m, k, n, threads, Date().timeIntervalSince(start)))
-                            let measured = try measure(variant, problem, parameters, context: context,
-                                                       repetitions: repetitions, minSeconds: minSeconds)
-                            let tolerance = FormatTraits.of(format)!.tolerance.matmulNMSE
-                            guard measured.error <= tolerance else {
-                                failures.append("\(variant.id) \(m)x\(k)x\(n) threads \(threads): NMSE \(sci(measured.error)) > \(sci(tolerance)); reproduce with 'quantlab matmul --variant \(variant.id) --shape \(m)x\(k)x\(n)'")
-                                continue
-                            }
-                            rows.append(row(variant, problem, threads, parameters: measured.parameters, timing: measured.timing,
-                                            error: measured.error, limits: limits))
+                            runs.append((variant, parameters, threads, variant.kind.rawValue))
                         }
+                    }
+                    if let tuned {
+                        for threads in threadCounts {
+                            guard let (decision, _) = tuned.lookup(format: format.name, m: m, k: k, n: n, threads: threads, key: .current),
+                                  let v = registry.variant(id: decision.winner.variant), registry.availability(of: v).supported else { continue }
+                            runs.append((v, KernelParameters(decision.winner.parameters), threads, "tuned"))
+                        }
+                    }
+                    for run in runs {
+                        done += 1
+                        console.printError(String(format: "bench: [%d/%d] %@ %dx%dx%d threads %d (%.0f s elapsed)",
+                                                  done, total, run.variant.id, m, k, n, run.threads, Date().timeIntervalSince(start)))
+                        let measured = try measure(run.variant, problem, run.parameters, context: context,
+                                                   repetitions: repetitions, minSeconds: minSeconds)
+                        let tolerance = FormatTraits.of(format)!.tolerance.matmulNMSE
+                        guard measured.error <= tolerance else {
+                            failures.append("\(run.variant.id) \(m)x\(k)x\(n) threads \(run.threads): NMSE \(sci(measured.error)) > \(sci(tolerance)); reproduce with 'quantlab matmul --variant \(run.variant.id) --shape \(m)x\(k)x\(n)'")
+                            continue
+                        }
+                        rows.append(row(run.variant, problem, run.threads, label: run.label, parameters: measured.parameters,
+                                        timing: measured.timing, error: measured.error, limits: limits))
                     }
                 }
             }
@@ -172,13 +195,13 @@ enum BenchCommand: Command {
         return (TimingSummary(samples), error, resolved)
     }
 
-    static func row(_ variant: KernelVariant, _ problem: MatmulProblem, _ threads: Int, parameters: KernelParameters,
+    static func row(_ variant: KernelVariant, _ problem: MatmulProblem, _ threads: Int, label: String, parameters: KernelParameters,
                     timing: TimingSummary, error: Double, limits: MachineLimits) -> Row {
         let gflops = problem.flops / timing.median / 1e9
         let gbps = Double(problem.weightBytes) / timing.median / 1e9
         let decode = problem.n == 1
         let limit = decode ? limits.bandwidth(threads: threads) : limits.int8Peak(threads: threads)
-        return Row(variant: variant.id, kind: variant.kind.rawValue, format: variant.weightType.name,
+        return Row(variant: variant.id, kind: label, format: variant.weightType.name,
                    m: problem.weights.rows, k: problem.weights.columns, n: problem.n, threads: threads,
                    parameters: parameters.values, seconds: timing.median, min_seconds: timing.min,
                    spread: timing.relativeSpread, samples: timing.samples, gflops: gflops, weight_gbps: gbps,
@@ -192,6 +215,8 @@ enum BenchCommand: Command {
         switch selection {
         case "all":
             return supported
+        case "tuned":
+            return []
         case "best":
             return KernelKind.allCases.compactMap { kind in
                 supported.filter { $0.kind == kind }.min { isaRank($0) < isaRank($1) }

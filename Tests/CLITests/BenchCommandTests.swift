@@ -2,10 +2,13 @@ import Foundation
 import Testing
 import QuantLabCLI
 
+/// A database path that does not exist, so local tuning never leaks into these tests.
+let noDatabase = FileManager.default.temporaryDirectory.appendingPathComponent("no-tuning-\(UUID()).json").path
+
 @Suite struct BenchCommandTests {
     @Test func benchJSONFollowsTheContract() throws {
         let result = quantlab("bench", "--format", "q4_0,q8_0", "--shape", "64x256,3x64", "--n", "1,3", "--threads", "1,2",
-                              "--variant", "all", "--repetitions", "2", "--min-seconds", "0", "--no-roofline", "--json")
+                              "--variant", "all", "--repetitions", "2", "--min-seconds", "0", "--no-roofline", "--db", noDatabase, "--json")
         try #require(result.status == 0, "\(result.errors)")
         let report = try json(result.output)
         #expect(report["machine"] is [String: Any])
@@ -23,7 +26,7 @@ import QuantLabCLI
 
     @Test func shapesThatDoNotFitAFormatAreSkippedWithANote() throws {
         let result = quantlab("bench", "--format", "q4_K", "--shape", "8x576", "--n", "1", "--threads", "1",
-                              "--repetitions", "1", "--min-seconds", "0", "--no-roofline", "--json")
+                              "--repetitions", "1", "--min-seconds", "0", "--no-roofline", "--db", noDatabase, "--json")
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.errors.contains("K = 576 is not a multiple of q4_K's block of 256"))
         #expect((try json(result.output)["rows"] as? [Any])?.isEmpty == true)
