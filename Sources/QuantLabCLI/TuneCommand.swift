@@ -36,6 +36,7 @@ enum TuneCommand: Command {
         s.option("--export", value: "PATH", "after tuning, write the database to PATH")
         s.option("--import", value: "PATH", "merge another database (e.g. from another machine) before tuning")
         s.flag("--no-heldout", "skip the held-out regret measurement")
+        s.flag("--compare-fixed", "also time the best single fixed choice per format against the tuned choices")
         s.flag("--json", "print the decisions and regret as JSON")
         return s
     }
@@ -111,6 +112,10 @@ enum TuneCommand: Command {
         if !arguments.has("--no-heldout") {
             regret = try measureRegret(formats: formats, threads: threads, database: database, key: key, runner: runner)
         }
+        var fixed: FixedChoiceComparison?
+        if arguments.has("--compare-fixed") {
+            fixed = try FixedChoiceComparison.measure(outcomes.map(\.decision), runner: runner) { console.printError("tune: \($0)") }
+        }
         if let export = arguments.value("--export") {
             try database.save(export)
             console.printError("tune: exported to \(export)")
@@ -118,8 +123,10 @@ enum TuneCommand: Command {
         if arguments.has("--json") {
             struct Report: Encodable {
                 let database: String, key: TuningKey, decisions: [TuningDecision], reused: Int, regret: [RegretRow]
+                let fixed: FixedChoiceComparison?
             }
-            return try console.printJSON(Report(database: path, key: key, decisions: outcomes.map(\.decision), reused: reused, regret: regret))
+            return try console.printJSON(Report(database: path, key: key, decisions: outcomes.map(\.decision), reused: reused,
+                                                regret: regret, fixed: fixed))
         }
         printTables(outcomes.map(\.decision), console: console)
         if !regret.isEmpty {
@@ -127,6 +134,13 @@ enum TuneCommand: Command {
             console.print(formatTable(header: ["shape", "nearest bucket", "choice", "choice ms", "best ms", "regret"], rows: regret.map {
                 [$0.problem.description, $0.bucket, $0.choice, String(format: "%.3f", $0.choiceSeconds * 1e3),
                  String(format: "%.3f", $0.bestSeconds * 1e3), String(format: "%.1f%%", $0.regret * 100)]
+            }))
+        }
+        if let fixed {
+            console.print("\nwhat tuning buys over the best single fixed choice (geometric mean over buckets):")
+            console.print(formatTable(header: ["format", "threads", "buckets", "best fixed choice", "tuned speedup", "worst bucket"], rows: fixed.rows.map {
+                [$0.format, String($0.threads), String($0.buckets), $0.bestFixed, String(format: "%.2fx", $0.tunedSpeedup),
+                 String(format: "%.2fx", $0.worstCase)]
             }))
         }
         console.print("\ndatabase: \(path)")
