@@ -1,0 +1,105 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+import KernelCore
+import QuantFormats
+
+/// q4_K x q8_K in ggml's AVX2 form (`ggml_vec_dot_q4_K_q8_K`): per 64 weights, the low and high nibbles of 32 bytes
+/// meet the activations in `maddubs` (codes are unsigned 0...15, so no sign trick), and `madd` with the sub-block's
+/// 6-bit scale broadcast to every lane both scales and sums to int32; the minimums enter once per super-block as
+/// min[s] times the activations' 32-value sums. Everything up to the super-block's float scale is exact integer
+/// arithmetic (int16 pair sums at most 2 * 15 * 128). Unpacked nibbles and scales serve all C columns of the tile.
+enum AVX2Q4_K: AVX2RowTileKernel {
+    typealias Columns = AVX2Q8_KColumns
+
+    /// The per-super-block values of one row.
+    struct Header {
+        /// The 8 sub-block scales as int16, repeated in both 128-bit halves (for `vpshufb` broadcasts).
+        var scales: __m256i
+        /// The 8 sub-block minimums as int16.
+        var minimums: __m128i
+        var d: __m256
+        var dmin: __m128
+    }
+
+    /// Byte layout (Q4_K): f16 d at 0, f16 dmin at 2, 12 bytes of packed 6-bit scales and minimums at 4, 128 bytes of
+    /// nibbles at 16. The scales are unpacked as ggml's `utmp` shuffle does, four at a time in general registers.
+    @inline(__always) static func header(_ block: UnsafeRawPointer) -> Header {
+        let u0 = block.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
+        let u1 = block.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+        let u2 = block.loadUnaligned(fromByteOffset: 12, as: UInt32.self)
+        let low6: UInt32 = 0x3f3f_3f3f, low4: UInt32 = 0x0f0f_0f0f, top2: UInt32 = 0x0303_0303
+        let scales = UInt64(u0 & low6) | UInt64((u2 & low4) | (((u0 >> 6) & top2) << 4)) << 32
+        let minimums = UInt64(u1 & low6) | UInt64(((u2 >> 4) & low4) | (((u1 >> 6) & top2) << 4)) << 32
+        let scales16 = _mm256_cvtepu8_epi16(_mm_set1_epi64x(Int64(bitPattern: scales)))
+        return Header(scales: scales16, minimums: _mm_cvtepu8_epi16(_mm_cvtsi64_si128(Int64(bitPattern: minimums))),
+                      d: AVX2Vector.broadcastHalf(block), dmin: _mm256_castps256_ps128(AVX2Vector.broadcastHalf(block + 2)))
+    }
+
+    @inline(__always)
+    static func tile<let R: Int, let C: Int>(_ rows: InlineArray<R, UnsafeRawPointer>, _ columns: InlineArray<C, Int>,
+                                               _ x: AVX2Q8_KColumns) -> InlineArray<C, InlineArray<R, Float>> {
+        var accumulators = InlineArray<C, InlineArray<R, __m256>>(repeating: .init(repeating: _mm256_setzero_ps()))
+        var minimumTerms = InlineArray<C, InlineArray<R, __m128>>(repeating: .init(repeating: _mm_setzero_ps()))
+        let activations = InlineArray<C, UnsafeRawPointer> { x.column(columns[$0]) }
+        let subBlockSums = InlineArray<C, UnsafeRawPointer> { x.subBlockSums(columns[$0]) }
+        let lowNibbles = AVX2Vector.lowNibbles
+        for b in 0..<x.blocks {
+            let weightOffset = b &* Q4_K.bytesPerBlock, activationOffset = b &* Q8_K.bytesPerBlock
+            if x.prefetch > 0 {
+                for r in 0..<R { AVX2Prefetch.lines(rows[r] + (weightOffset &+ x.prefetch), bytes: Q4_K.bytesPerBlock) }
+            }
+            let headers = InlineArray<R, Header> { header(rows[$0] + weightOffset) }
+            var sums = InlineArray<C, InlineArray<R, __m256i>>(repeating: .init(repeating: _mm256_setzero_si256()))
+            for chunk in 0..<4 {
+                // vpshufb masks that broadcast int16 scale 2 * chunk (low nibbles) and 2 * chunk + 1 (high nibbles).
+                let lowScale = _mm256_set1_epi16(Int16(4 * chunk) | Int16(4 * chunk + 1) << 8)
+                let highScale = _mm256_set1_epi16(Int16(4 * chunk + 2) | Int16(4 * chunk + 3) << 8)
+                for r in 0..<R {
+                    let packed = (rows[r] + weightOffset).loadUnaligned(fromByteOffset: 16 + 32 * chunk, as: __m256i.self)
+                    let low = _mm256_and_si256(packed, lowNibbles)
+                    let high = _mm256_and_si256(_mm256_srli_epi16(packed, 4), lowNibbles)
+                    let scaleLow = _mm256_shuffle_epi8(headers[r].scales, lowScale)
+                    let scaleHigh = _mm256_shuffle_epi8(headers[r].scales, highScale)
+                    for c in 0..<C {
+                        let y = activations[c] + activationOffset + 4 + 64 * chunk
+                        let productsLow = _mm256_madd_epi16(_mm256_maddubs_epi16(low, y.loadUnaligned(as: __m256i.self)), scaleLow)
+                        let productsHigh = _mm256_madd_epi16(_mm256_maddubs_epi16(high, y.loadUnaligned(fromByteOffset: 32, as: __m256i.self)), scaleHigh)
+                        sums[c][r] = _mm256_add_epi32(sums[c][r], _mm256_add_epi32(productsLow, productsHigh))
+                    }
+                }
+            }
+            for c in 0..<C {
+                let d8 = _mm256_set1_ps((activations[c] + activationOffset).loadUnaligned(as: Float.self))
+                let groupSums = (subBlockSums[c] + b &* AVX2Q8_KColumns.sumsBytes).loadUnaligned(as: __m128i.self)
+                for r in 0..<R {
+                    accumulators[c][r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[c][r]), _mm256_mul_ps(headers[r].d, d8), accumulators[c][r])
+                    let minimumSum = _mm_cvtepi32_ps(_mm_madd_epi16(headers[r].minimums, groupSums))
+                    minimumTerms[c][r] = _mm_fmadd_ps(minimumSum, _mm_mul_ps(headers[r].dmin, _mm256_castps256_ps128(d8)), minimumTerms[c][r])
+                }
+            }
+        }
+        return InlineArray { c in
+            InlineArray { r in
+                let m = minimumTerms[c][r]
+                return AVX2Vector.sum(accumulators[c][r]) - (m[0] + m[1] + m[2] + m[3])
+            }
+        }
+    }
+
+    static func computeRows(_ weights: PreparedWeights, _ xq: UnsafeRawPointer, _ n: Int, _ y: UnsafeMutablePointer<Float>,
+                            _ rows: Range<Int>, _ parameters: KernelParameters) {
+        let w = weights.matrix
+        AVX2Q8_KColumns.with(xq, n: n, blocks: w.columns / Q4_K.blockSize, prefetch: AVX2Prefetch.distance(parameters)) { x in
+            AVX2TileShapes.compute(Self.self, parameters, w, x, n: n, y, rows: rows)
+        }
+    }
+
+    static var variants: [KernelVariant] {
+        let kernel = RowKernel(activationType: .q8_K, quantizeColumn: AVX2Quantize.q8_K, computeRows: computeRows)
+        return AVX2Variants.rowsAndThreaded(
+            weights: .q4_K, parameters: AVX2TileShapes.parameters,
+            summary: "q4_K x q8_K as ggml AVX2 (maddubs, madd by broadcast sub-block scale, minimums via bsums), R x C register tile",
+            kernel: kernel)
+    }
+}
+#endif
