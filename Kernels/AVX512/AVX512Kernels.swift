@@ -1,12 +1,11 @@
-// HELPER: before anything else, read /tmp/brief.md (context, rules: no git, no Package.swift edits, build and test
-// commands, the kernel contract and the tests your variants must pass). Remove this comment when you replace the stub.
 import KernelCore
 
-/// The variants this target contributes to the registry.
+/// The variants this target contributes to the registry: AVX-512 VNNI row kernels for decode, each as a
+/// single-threaded `.rows` variant and its `.threaded` form.
 public enum AVX512Kernels {
     public static var all: [KernelVariant] {
         #if arch(x86_64)
-        []
+        AVX512RowVariants.all
         #else
         []  // this instruction set does not exist here
         #endif
