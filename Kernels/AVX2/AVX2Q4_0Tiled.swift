@@ -101,7 +101,7 @@ enum AVX2Q4_0Tiled {
             KernelVariant.threaded(id: "q4_0xq8_0.avx2.tiled-threaded", weightType: .q4_0,
                                    requiredFeatures: AVX2Variants.requiredFeatures, parameters: parameters,
                                    summary: summary + "; row groups split over threads", prepare: prepare, kernel: kernel),
-        ]
+        ].map { $0.preparedBy([sliceParameter.name]) }   // the repack depends on the K slice only
     }
 }
 

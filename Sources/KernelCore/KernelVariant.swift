@@ -89,6 +89,13 @@ public struct KernelVariant: Sendable {
         self.run = run
     }
 
+    /// This variant declaring that its `prepare` depends only on the named parameters.
+    public func preparedBy(_ names: [String]) -> KernelVariant {
+        var copy = self
+        copy.preparationParameters = names
+        return copy
+    }
+
     /// `parameters` completed with defaults; throws on an unknown name or a value outside the declared range.
     public func resolve(_ parameters: KernelParameters) throws -> KernelParameters {
         for name in parameters.values.keys where !self.parameters.contains(where: { $0.name == name }) {
