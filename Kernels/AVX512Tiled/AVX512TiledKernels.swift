@@ -33,7 +33,7 @@ public enum AVX512TiledKernels {
             KernelVariant.threaded(id: "\(name).tiled-threaded", weightType: F.weightType, requiredFeatures: features,
                                    parameters: parameters, summary: F.summary + "; row panels split across threads",
                                    prepare: TiledWeights.prepare(F.self), kernel: kernel),
-        ]
+        ].map { $0.preparedBy([]) }   // the repack ignores the tile parameters: one copy serves them all
     }
     #endif
 }
