@@ -44,11 +44,13 @@ def main():
           'Regenerate: `Experiments/kernels/run.sh` (runs `quantlab bench` four times, then this renderer). '
           'Every case is verified against the f64 reference on sampled outputs before it is timed; times are medians '
           'of repeated runs in one process, spread is the interquartile range over the median.', '',
-          limits_line(kinds['machine']), '']
+          'Each section measures the machine\'s limits in its own run (`quantlab roofline` probes); "of limit" is weight GB/s '
+          'over read bandwidth for N = 1 and GFLOP/s over the int8 peak for N > 1, at the row\'s thread count.', '']
 
     md += ['## Decode from memory: 16384 x 16384 weights, N = 1', '',
            'The matrix is 4.5 to 8.5 times the last-level cache, so every call streams the weights from memory: '
-           'the limit is read bandwidth. ggml reads 7-24 GB/s here (4096 x 14336, one thread).', '']
+           'the limit is read bandwidth. ggml reads 7-24 GB/s here (4096 x 14336, one thread).', '',
+           'Limits measured in this run: ' + limits_line(decode['machine']), '']
     md.append(table(decode['rows'], COLUMNS))
     bw1 = decode['machine']['limits']['readGBps'].get('1')
     bar_chart('Decode 16384x16384, weight GB/s', [(f"{r['variant']} t{r['threads']}", r['weight_gbps']) for r in decode['rows']],
@@ -57,7 +59,8 @@ def main():
 
     md += ['## Prefill: 4096 x 14336 weights, N = 512', '',
            "ggml's single-thread figures for the same product: " +
-           ', '.join(f"{f} {v} GFLOP/s" for f, v in GGML_PREFILL.items()) + '.', '']
+           ', '.join(f"{f} {v} GFLOP/s" for f, v in GGML_PREFILL.items()) + '.', '',
+           'Limits measured in this run: ' + limits_line(prefill['machine']), '']
     md.append(table(prefill['rows'], COLUMNS))
     lines = []
     for fmt in GGML_PREFILL:
@@ -75,7 +78,8 @@ def main():
 
     md += ['## Every variant kind, 4096 x 4096 (weights in cache)', '',
            'What SIMD width, VNNI, tiling and threads each buy, per format. The weights (9-17 MB) fit the 32 MiB L3, so '
-           'decode here can exceed the memory bandwidth: it shows compute speed.', '']
+           'decode here can exceed the memory bandwidth: it shows compute speed.', '',
+           'Limits measured in this run: ' + limits_line(kinds['machine']), '']
     for fmt in ['q4_0', 'q8_0', 'q4_K']:
         rows = [r for r in kinds['rows'] if r['format'] == fmt]
         if not rows:

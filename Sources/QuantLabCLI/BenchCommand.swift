@@ -100,17 +100,18 @@ enum BenchCommand: Command {
         if tuned == nil && selection == "best" {
             console.printError("bench: no tuning for this CPU and build in \(tunedPath) ('quantlab tune' adds a tuned row per case)")
         }
-        let total = plan.reduce(0) { $0 + $1.1.count } * shapes.count * ns.count
+        let total = plan.count * shapes.count * ns.count   // cases: format x shape x N
         var done = 0
         let start = Date()
         for (format, variants) in plan {
             for (m, k) in shapes {
                 guard k % format.blockSize == 0 else {
                     console.printError("bench: skipping \(format.name) \(m)x\(k): K = \(k) is not a multiple of \(format.name)'s block of \(format.blockSize)")
-                    done += variants.count * ns.count
+                    done += ns.count
                     continue
                 }
                 for n in ns {
+                    done += 1
                     let problem = try MatmulProblem(type: format, m: m, k: k, n: n, seed: UInt64(seed))
                     var runs: [(variant: KernelVariant, parameters: KernelParameters, threads: Int, label: String)] = []
                     for variant in variants {
@@ -132,8 +133,7 @@ enum BenchCommand: Command {
                         }
                     }
                     for run in runs {
-                        done += 1
-                        console.printError(String(format: "bench: [%d/%d] %@ %dx%dx%d threads %d (%.0f s elapsed)",
+                        console.printError(String(format: "bench: case %d/%d: %@ %dx%dx%d threads %d (%.0f s elapsed)",
                                                   done, total, run.variant.id, m, k, n, run.threads, Date().timeIntervalSince(start)))
                         let measured = try measure(run.variant, problem, run.parameters, context: context,
                                                    repetitions: repetitions, minSeconds: minSeconds)

@@ -21,7 +21,7 @@ let noDatabase = FileManager.default.temporaryDirectory.appendingPathComponent("
             #expect((row["seconds"] as? Double ?? 0) > 0)
             #expect((row["verify_nmse"] as? Double ?? 1) < 1e-3)
         }
-        #expect(result.errors.contains("[1/"), "progress on standard error")
+        #expect(result.errors.contains("case 1/"), "progress on standard error")
     }
 
     @Test func shapesThatDoNotFitAFormatAreSkippedWithANote() throws {
