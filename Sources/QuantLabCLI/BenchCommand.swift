@@ -15,9 +15,9 @@ enum BenchCommand: Command {
 
         M is the number of weight rows (outputs), K the row length. Defaults: one Llama-3-8B layer (4096x4096,
         14336x4096, 4096x14336) and SmolLM2-135M (576x576, 1536x576, 576x1536, 49152x576); N 1 and 512; threads
-        1 and 2. --variant best takes, per kind (reference, simd, tiled, threaded), the widest instruction set this
-        CPU runs, and adds the tuned choice (kind "tuned") when the tuning database holds decisions for this CPU
-        and build; tuned takes only that; all takes every variant. Single-threaded kinds run at threads = 1 only; threaded ones at each
+        1 and 2. --variant best takes, per method (reference, rows, tiled, threaded, tiled-threaded), the widest
+        instruction set this CPU runs, and adds the tuned choice (kind "tuned") when the tuning database holds
+        decisions for this CPU and build; tuned takes only that; all takes every variant. Single-threaded kinds run at threads = 1 only; threaded ones at each
         count. Shapes whose K is not whole blocks of a format are skipped with a note. Each case is verified
         against the f64 reference on sampled outputs before it is timed. limit is weight GB/s over measured read
         bandwidth for N = 1, and GFLOP/s over the measured int8 peak for N > 1 (`quantlab roofline`).
@@ -218,9 +218,10 @@ enum BenchCommand: Command {
         case "tuned":
             return []
         case "best":
-            return KernelKind.allCases.compactMap { kind in
-                supported.filter { $0.kind == kind }.min { isaRank($0) < isaRank($1) }
-            }
+            // One per method (reference, rows, tiled, threaded, tiled-threaded): the widest instruction set's.
+            var methods: [String] = []
+            for v in supported where !methods.contains(method(v)) { methods.append(method(v)) }
+            return methods.compactMap { m in supported.filter { method($0) == m }.min { isaRank($0) < isaRank($1) } }
         default:
             guard let v = registry.variant(id: selection) else { throw InputError("no variant '\(selection)'; 'quantlab list' shows the ids") }
             let availability = registry.availability(of: v)
@@ -231,6 +232,9 @@ enum BenchCommand: Command {
             return [v]
         }
     }
+
+    /// The method part of an id (`q4_0xq8_0.avx512.tiled-threaded` -> `tiled-threaded`).
+    static func method(_ v: KernelVariant) -> String { v.id.split(separator: ".").last.map(String.init) ?? "" }
 
     /// Preference among instruction sets: the widest first.
     static func isaRank(_ v: KernelVariant) -> Int {
