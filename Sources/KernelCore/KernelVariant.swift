@@ -89,6 +89,19 @@ public struct KernelVariant: Sendable {
         self.run = run
     }
 
+    /// The instruction-set part of the id (`avx512` in `q4_0xq8_0.avx512.tiled`) and the method part (`tiled`).
+    public var instructionSet: String { Self.idPart(id, 1) }
+    public var method: String { Self.idPart(id, 2) }
+    static func idPart(_ id: String, _ index: Int) -> String {
+        let parts = id.split(separator: ".")
+        return index < parts.count ? String(parts[index]) : ""
+    }
+
+    /// Preference among instruction sets when nothing was measured: the widest first (lower is preferred).
+    public static func instructionSetRank(ofID id: String) -> Int {
+        ["avx512": 0, "avx2": 1, "portable": 2, "scalar": 3][idPart(id, 1)] ?? 4
+    }
+
     /// This variant declaring that its `prepare` depends only on the named parameters.
     public func preparedBy(_ names: [String]) -> KernelVariant {
         var copy = self

@@ -220,8 +220,12 @@ enum BenchCommand: Command {
         case "best":
             // One per method (reference, rows, tiled, threaded, tiled-threaded): the widest instruction set's.
             var methods: [String] = []
-            for v in supported where !methods.contains(method(v)) { methods.append(method(v)) }
-            return methods.compactMap { m in supported.filter { method($0) == m }.min { isaRank($0) < isaRank($1) } }
+            for v in supported where !methods.contains(v.method) { methods.append(v.method) }
+            return methods.compactMap { m in
+                supported.filter { $0.method == m }.min {
+                    KernelVariant.instructionSetRank(ofID: $0.id) < KernelVariant.instructionSetRank(ofID: $1.id)
+                }
+            }
         default:
             guard let v = registry.variant(id: selection) else { throw InputError("no variant '\(selection)'; 'quantlab list' shows the ids") }
             let availability = registry.availability(of: v)
@@ -231,15 +235,6 @@ enum BenchCommand: Command {
             }
             return [v]
         }
-    }
-
-    /// The method part of an id (`q4_0xq8_0.avx512.tiled-threaded` -> `tiled-threaded`).
-    static func method(_ v: KernelVariant) -> String { v.id.split(separator: ".").last.map(String.init) ?? "" }
-
-    /// Preference among instruction sets: the widest first.
-    static func isaRank(_ v: KernelVariant) -> Int {
-        let isa = v.id.split(separator: ".").dropFirst().first.map(String.init) ?? ""
-        return ["avx512": 0, "avx2": 1, "portable": 2, "scalar": 3][isa] ?? 4
     }
 
     static func parseShape(_ text: String) throws -> (Int, Int) {

@@ -84,8 +84,13 @@ struct MachineLimits: Codable {
     }
 }
 
-/// Per-thread checksums, kept so the probes' reads are not optimised away.
+/// Per-thread checksums, kept so the probes' reads are not optimised away. Raw storage, one slot per thread: a
+/// Swift array mutated from several threads at once would be an exclusivity violation.
 final class SumSink: @unchecked Sendable {
-    var values: [UInt64]
-    init(count: Int) { values = [UInt64](repeating: 0, count: count) }
+    let values: UnsafeMutablePointer<UInt64>
+    init(count: Int) {
+        values = .allocate(capacity: count)
+        values.initialize(repeating: 0, count: count)
+    }
+    deinit { values.deallocate() }
 }

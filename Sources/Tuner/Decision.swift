@@ -1,3 +1,5 @@
+import KernelCore
+
 /// The outcome for one bucket, with the evidence: every finalist's raw samples, the baseline and the rejections.
 public struct TuningDecision: Codable, Hashable, Sendable {
     public var bucket: ShapeBucket
@@ -39,9 +41,7 @@ public enum DecisionRule {
 
     public static func relativeSpread(_ samples: [Double]) -> Double {
         guard samples.count >= 2 else { return noiseFloor }
-        let s = samples.sorted()
-        let q1 = s[s.count / 4], q3 = s[(3 * s.count) / 4]
-        return max(noiseFloor, (q3 - q1) / s[s.count / 2])
+        return max(noiseFloor, TimingSummary(samples).relativeSpread)
     }
 
     /// Returns (winner, runner-up) among `finalists`.

@@ -1,3 +1,5 @@
+import KernelCore
+
 /// An option a strategy declares, with its default; unknown options are refused.
 public struct StrategyOption: Sendable {
     public let name: String
@@ -91,7 +93,7 @@ public struct SuccessiveHalving: SearchStrategy {
 
 func median(_ samples: [Double]?) -> Double {
     guard let samples, !samples.isEmpty else { return .infinity }
-    return samples.sorted()[samples.count / 2]
+    return TimingSummary(samples).median
 }
 
 public struct TunerError: Error, CustomStringConvertible {

@@ -124,10 +124,7 @@ public final class Tuner {
     /// The choice without tuning: the widest instruction set's SIMD row kernel at its defaults, or with a thread
     /// budget above one its threaded form using the whole budget.
     func defaultCandidate(_ verified: [Candidate], threads: Int) -> Candidate {
-        func rank(_ c: Candidate) -> Int {
-            let isa = c.variant.split(separator: ".").dropFirst().first.map(String.init) ?? ""
-            return ["avx512": 0, "avx2": 1, "portable": 2, "scalar": 3][isa] ?? 4
-        }
+        func rank(_ c: Candidate) -> Int { KernelVariant.instructionSetRank(ofID: c.variant) }
         let wantedKind: KernelKind = threads > 1 ? .threaded : .simd
         let atDefaults = verified.filter { c in
             guard let v = registry.variant(id: c.variant), v.kind == wantedKind else { return false }
