@@ -26,6 +26,8 @@ let avx512Flags: [SwiftSetting] = []
 //   Probes            Kernels/Probes: the machine's limits (read bandwidth, int8 dot-product peak)
 //   KernelCatalog     every compiled-in variant, in one list
 //   Tuner             search strategies, verified drift-aware measurement, decisions, the tuning database
+//   Tokenizer         GPT-2 byte-level BPE from a GGUF vocabulary, pre-tokenizers, chat template
+//   Model             Llama-family transformer: GGUF loading, fast (tuned kernels) and f64 reference forward passes
 //   QuantLabCLI       the `quantlab` subcommands, as a library so tests can call them
 //   quantlab          the executable
 let package = Package(
@@ -51,7 +53,10 @@ let package = Package(
                 dependencies: ["KernelCore", "ReferenceKernels", "PortableKernels", "AVX2Kernels", "AVX512Kernels", "AVX512TiledKernels"],
                 path: "Kernels/Catalog"),
         .target(name: "Tuner", dependencies: ["KernelCore", "QuantFormats"]),
-        .target(name: "QuantLabCLI", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Probes", "Tuner"]),
+        .target(name: "Tokenizer", dependencies: ["GGUF"]),
+        .target(name: "Model", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Tuner", "Tokenizer"]),
+        .target(name: "QuantLabCLI", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Probes", "Tuner",
+                                                    "Tokenizer", "Model"]),
         .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI"]),
         .target(name: "TestSupport", dependencies: ["QuantFormats", "KernelCore"], path: "Tests/Support",
                 resources: [.copy("Fixtures")]),
@@ -59,6 +64,8 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "QuantFormats", "TestSupport"]),
         .testTarget(name: "KernelTests", dependencies: ["KernelCore", "KernelCatalog", "ReferenceKernels", "QuantFormats", "TestSupport"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "KernelCore", "QuantFormats", "ReferenceKernels", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["QuantLabCLI", "GGUF", "QuantFormats", "TestSupport"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF", "TestSupport"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Tokenizer", "GGUF", "KernelCore", "QuantFormats", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["QuantLabCLI", "GGUF", "QuantFormats", "Model", "TestSupport"]),
     ]
 )
