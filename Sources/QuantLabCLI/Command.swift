@@ -12,6 +12,11 @@ public final class Console: @unchecked Sendable {
         if capture { output += text + "\n" } else { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
     }
 
+    /// Text without a line break, flushed at once: streamed tokens.
+    public func write(_ text: String) {
+        if capture { output += text } else { FileHandle.standardOutput.write(Data(text.utf8)) }
+    }
+
     public func printError(_ text: String) {
         if capture { errors += text + "\n" } else { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     }

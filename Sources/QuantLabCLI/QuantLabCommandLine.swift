@@ -5,7 +5,8 @@ import Foundation
 public enum QuantLabCommandLine {
     static let commands: [any Command.Type] = [
         CPUCommand.self, ListCommand.self, InspectCommand.self, QuantizeCommand.self, MatmulCommand.self,
-        RooflineCommand.self, BenchCommand.self, TuneCommand.self,
+        RooflineCommand.self, BenchCommand.self, TuneCommand.self, CompareCommand.self, PerplexityCommand.self,
+        GenerateCommand.self, BenchModelCommand.self,
     ]
 
     /// The subcommands' names, in `--help` order.

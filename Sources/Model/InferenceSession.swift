@@ -1,0 +1,162 @@
+import KernelCore
+import QuantFormats
+
+/// The fast forward pass: tuned kernels with activations quantized as ggml does, a KV cache, batched prefill and
+/// multithreading. One session is one conversation: tokens are appended at `position`.
+public final class InferenceSession: @unchecked Sendable {
+    public let model: TransformerModel
+    public let dispatch: MatmulDispatch
+    /// Tokens evaluated per batch (prefill is cut into batches of this many).
+    public let batchSize: Int
+    public var capacity: Int { cache.capacity }
+    /// Tokens in the cache: the next token's position.
+    public private(set) var position = 0
+    /// Seconds per operation since the last `resetProfile()` (matmuls by tensor name, attention, the rest).
+    public private(set) var profile = OperationProfile()
+
+    let cache: KVCache
+    let context: KernelContext
+    let rotary: RotaryTable
+    let buffers: Buffers
+
+    public init(model: TransformerModel, dispatch: MatmulDispatch, capacity: Int? = nil, batchSize: Int = 512,
+                context: KernelContext = .shared) throws {
+        let c = model.config
+        let capacity = min(capacity ?? c.contextLength, c.contextLength)
+        guard capacity > 0 else { throw ModelError("a session needs room for at least one token") }
+        guard batchSize > 0 else { throw ModelError("batch size must be positive") }
+        self.model = model
+        self.dispatch = dispatch
+        self.batchSize = min(batchSize, capacity)
+        self.context = context
+        cache = KVCache(config: c, capacity: capacity)
+        rotary = RotaryTable(config: c, positions: cache.capacity)
+        buffers = Buffers(config: c, batch: self.batchSize, threads: dispatch.threads, capacity: cache.capacity)
+    }
+
+    /// Forgets every token (the cache is overwritten from position 0).
+    public func reset() { position = 0 }
+    public func resetProfile() { profile = OperationProfile() }
+
+    /// Repacks every weight for the batch sizes a run will use, so timed tokens do not pay for it.
+    public func prepareKernels(batches: [Int] = [1]) throws {
+        for n in Set(batches) {
+            for m in model.weights.allMatrices { try dispatch.prepare(m, n: n) }
+            try dispatch.prepare(model.weights.output, n: 1)
+        }
+    }
+
+    /// Appends `tokens` and returns the logits (vocab) after each token whose index (into `tokens`) is in `outputs`.
+    public func evaluate(_ tokens: [Int], outputs: [Int] = []) throws -> [[Float]] {
+        let c = model.config
+        guard position + tokens.count <= capacity else {
+            throw ModelError("\(position) + \(tokens.count) tokens exceed the session's context of \(capacity)")
+        }
+        for t in tokens where t < 0 || t >= c.vocabularySize {
+            throw ModelError("token id \(t) is outside the vocabulary 0..<\(c.vocabularySize)")
+        }
+        for o in outputs where o < 0 || o >= tokens.count { throw ModelError("output index \(o) is outside 0..<\(tokens.count)") }
+        var logits: [[Float]] = []
+        var start = 0
+        while start < tokens.count {
+            let end = min(start + batchSize, tokens.count)
+            let wanted = outputs.filter { $0 >= start && $0 < end }.map { $0 - start }
+            logits += try forward(Array(tokens[start..<end]), outputs: wanted)
+            start = end
+        }
+        return logits
+    }
+
+    /// One batch through every layer.
+    func forward(_ tokens: [Int], outputs: [Int]) throws -> [[Float]] {
+        let c = model.config, w = model.weights, b = buffers
+        let n = tokens.count, p0 = position
+        let x = b.x, xn = b.xn
+
+        profile.time("embedding") {
+            for (t, token) in tokens.enumerated() { w.tokenEmbedding.dequantizedRow(token, into: x + t * c.dim) }
+        }
+        for (l, layer) in w.layers.enumerated() {
+            // Attention block: x += Wo · attention(rope(Wq · norm(x)), rope(Wk · norm(x)), Wv · norm(x))
+            profile.time("norm") { normalize(x, layer.attentionNorm, into: xn, n: n) }
+            try matmul("attn_q", layer.query, xn, n, into: b.q, bias: layer.queryBias)
+            try matmul("attn_k", layer.key, xn, n, into: b.k, bias: layer.keyBias)
+            try matmul("attn_v", layer.value, xn, n, into: b.v, bias: layer.valueBias)
+            profile.time("rope+cache") {
+                for t in 0..<n {
+                    rotary.rotate(b.q + t * c.dim, heads: c.heads, headDim: c.headDim, position: p0 + t)
+                    rotary.rotate(b.k + t * c.kvDim, heads: c.kvHeads, headDim: c.headDim, position: p0 + t)
+                    cache.store(layer: l, position: p0 + t, keys: b.k + t * c.kvDim, values: b.v + t * c.kvDim)
+                }
+            }
+            profile.time("attention") { attention(layer: l, n: n, start: p0) }
+            try matmul("attn_output", layer.attentionOutput, b.attention, n, into: b.projection)
+            profile.time("add") { VectorMath.add(b.projection, to: x, count: n * c.dim) }
+
+            // Feed-forward block: x += Wdown · (silu(Wgate · norm(x)) * (Wup · norm(x)))
+            profile.time("norm") { normalize(x, layer.ffnNorm, into: xn, n: n) }
+            try matmul("ffn_gate", layer.gate, xn, n, into: b.gate)
+            try matmul("ffn_up", layer.up, xn, n, into: b.up)
+            profile.time("swiglu") { VectorMath.swiglu(b.gate, b.up, count: n * c.ffnDim) }
+            try matmul("ffn_down", layer.down, b.gate, n, into: b.projection)
+            profile.time("add") { VectorMath.add(b.projection, to: x, count: n * c.dim) }
+        }
+        position += n
+        guard !outputs.isEmpty else { return [] }
+
+        // Logits = Wout · norm(x) at the wanted tokens only.
+        profile.time("norm") {
+            w.outputNorm.withUnsafeBufferPointer { weight in
+                for (i, t) in outputs.enumerated() {
+                    VectorMath.rmsNorm(x + t * c.dim, weight.baseAddress!, xn + i * c.dim, count: c.dim, epsilon: Float(c.rmsEpsilon))
+                }
+            }
+        }
+        var logits = [Float](repeating: 0, count: outputs.count * c.vocabularySize)
+        try logits.withUnsafeMutableBufferPointer { y in
+            try timedMatmul("output", w.output, xn, outputs.count, into: y.baseAddress!)
+        }
+        return (0..<outputs.count).map { Array(logits[$0 * c.vocabularySize..<($0 + 1) * c.vocabularySize]) }
+    }
+
+    func normalize(_ x: UnsafeMutablePointer<Float>, _ weight: [Float], into y: UnsafeMutablePointer<Float>, n: Int) {
+        let c = model.config
+        weight.withUnsafeBufferPointer { w in
+            for t in 0..<n { VectorMath.rmsNorm(x + t * c.dim, w.baseAddress!, y + t * c.dim, count: c.dim, epsilon: Float(c.rmsEpsilon)) }
+        }
+    }
+
+    func matmul(_ name: String, _ w: QuantizedMatrix, _ x: UnsafeMutablePointer<Float>, _ n: Int,
+                into y: UnsafeMutablePointer<Float>, bias: [Float]? = nil) throws {
+        try timedMatmul(name, w, x, n, into: y)
+        if let bias {
+            for t in 0..<n { for r in 0..<w.rows { y[t * w.rows + r] += bias[r] } }
+        }
+    }
+
+    func timedMatmul(_ name: String, _ w: QuantizedMatrix, _ x: UnsafeMutablePointer<Float>, _ n: Int,
+                     into y: UnsafeMutablePointer<Float>) throws {
+        try profile.time(name) {
+            try dispatch.multiply(w, UnsafeBufferPointer(start: x, count: n * w.columns), n: n,
+                                  into: UnsafeMutableBufferPointer(start: y, count: n * w.rows))
+        }
+    }
+
+    /// Every (query head, token) pair attends over the cache. Tokens are dealt round-robin to 4 chunks per thread,
+    /// so the chunks get equal work although later tokens attend to more positions.
+    func attention(layer l: Int, n: Int, start p0: Int) {
+        let c = model.config, b = buffers
+        let chunks = min(n, Buffers.chunksPerThread * dispatch.threads)
+        context.pool.run(tasks: c.heads * chunks, threads: dispatch.threads) { task in
+            let h = task % c.heads, chunk = task / c.heads
+            let g = h / c.groupSize
+            let keys = cache.keyBlocks(layer: l, head: g), values = cache.valueRows(layer: l, head: g)
+            let scores = b.scores + task * b.scoreStride
+            for t in stride(from: chunk, to: n, by: chunks) {
+                Attention.attend(query: b.q + t * c.dim + h * c.headDim, keyBlocks: keys, valueRows: values,
+                                 last: p0 + t, headDim: c.headDim, scores: scores,
+                                 out: b.attention + t * c.dim + h * c.headDim)
+            }
+        }
+    }
+}

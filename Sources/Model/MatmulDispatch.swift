@@ -1,0 +1,118 @@
+import KernelCatalog
+import KernelCore
+import QuantFormats
+import Tuner
+
+/// Which kernel multiplies a weight matrix, and how: the tuning database's choice for the shape when this CPU and
+/// build have one, else the default rule below. Prepared (repacked) weights are made once per matrix and choice.
+public final class MatmulDispatch: @unchecked Sendable {
+    public struct Choice: Sendable, CustomStringConvertible {
+        public let variant: KernelVariant
+        public let parameters: KernelParameters
+        /// "tuned" (exact bucket), "tuned~" (nearest bucket) or "default".
+        public let origin: String
+        public var description: String { "\(variant.id) [\(parameters)] (\(origin))" }
+    }
+
+    public let threads: Int
+    public let registry: KernelRegistry
+    let database: TuningDatabase?
+    let key: TuningKey
+    let context: KernelContext
+    private var choices: [ChoiceKey: Choice] = [:]
+    private var prepared: [PreparedKey: PreparedWeights] = [:]
+
+    struct ChoiceKey: Hashable { let type: GGMLType, m: Int, k: Int, nClass: Int }
+    struct PreparedKey: Hashable { let matrix: UnsafeRawPointer, variant: String, parameters: [String: Int] }
+
+    public init(threads: Int, database: TuningDatabase? = nil, registry: KernelRegistry = KernelCatalog.registry,
+                context: KernelContext = .shared) {
+        self.threads = max(1, threads)
+        self.database = database
+        self.registry = registry
+        self.context = context
+        key = .current
+    }
+
+    /// The kernel for `matrix` times n columns at this dispatcher's thread count.
+    public func choice(for matrix: QuantizedMatrix, n: Int) throws -> Choice {
+        let nClass = n == 1 ? 1 : (n <= 4 ? 4 : (n <= 32 ? 32 : 512))
+        let key = ChoiceKey(type: matrix.type, m: matrix.rows, k: matrix.columns, nClass: nClass)
+        if let c = choices[key] { return c }
+        let c = try tunedChoice(matrix, n: n) ?? defaultChoice(matrix.type, n: n)
+        choices[key] = c
+        return c
+    }
+
+    /// y = W x for n columns (x: n columns of W.columns, y: n columns of W.rows).
+    public func multiply(_ matrix: QuantizedMatrix, _ x: UnsafeBufferPointer<Float>, n: Int,
+                         into y: UnsafeMutableBufferPointer<Float>) throws {
+        let c = try choice(for: matrix, n: n)
+        let weights = try preparedWeights(matrix, c)
+        try c.variant.multiply(weights, x, n: n, into: y, parameters: c.parameters, context: context)
+    }
+
+    /// Repacks ahead of time (so the first timed token does not pay for it).
+    public func prepare(_ matrix: QuantizedMatrix, n: Int) throws {
+        _ = try preparedWeights(matrix, try choice(for: matrix, n: n))
+    }
+
+    func preparedWeights(_ matrix: QuantizedMatrix, _ c: Choice) throws -> PreparedWeights {
+        guard c.variant.prepare != nil else { return PreparedWeights(matrix: matrix) }
+        let relevant = c.parameters.values.filter { c.variant.preparationParameters.contains($0.key) }
+        let key = PreparedKey(matrix: matrix.bytes.baseAddress!, variant: c.variant.id, parameters: relevant)
+        if let p = prepared[key] { return p }
+        let p = try c.variant.prepareWeights(matrix, c.parameters)
+        prepared[key] = p
+        return p
+    }
+
+    /// The database's winner for this shape and thread count, when it names a variant this build and CPU have.
+    func tunedChoice(_ matrix: QuantizedMatrix, n: Int) throws -> Choice? {
+        guard let database,
+              let (decision, exact) = database.lookup(format: matrix.type.name, m: matrix.rows, k: matrix.columns,
+                                                      n: n, threads: threads, key: key),
+              decision.bucket.threads == threads,
+              let variant = registry.variant(id: decision.winner.variant),
+              registry.availability(of: variant).supported else { return nil }
+        let parameters = try variant.resolve(KernelParameters(decision.winner.parameters))
+        return Choice(variant: variant, parameters: parameters, origin: exact ? "tuned" : "tuned~")
+    }
+
+    /// Without a tuning result: the widest instruction set this CPU has; repacked tiles for several columns, row
+    /// kernels for one; the threaded form at the dispatcher's thread count when it has more than one.
+    func defaultChoice(_ type: GGMLType, n: Int) throws -> Choice {
+        let supported = registry.supported(weightType: type)
+        let fast = supported.filter { $0.kind != .exact && $0.kind != .reference }
+        let pool = fast.isEmpty ? supported.filter { $0.kind == .reference } : fast
+        let threaded = pool.filter { $0.kind == .threaded }
+        let single = pool.filter { $0.kind != .threaded }
+        let candidates = threads > 1 && !threaded.isEmpty ? threaded : (single.isEmpty ? pool : single)
+        func isTiled(_ v: KernelVariant) -> Bool { v.method.hasPrefix("tiled") }
+        let wantTiled = n >= 4
+        guard let best = candidates.min(by: { a, b in
+            let ta = isTiled(a) == wantTiled ? 0 : 1, tb = isTiled(b) == wantTiled ? 0 : 1
+            if ta != tb { return ta < tb }
+            return KernelVariant.instructionSetRank(ofID: a.id) < KernelVariant.instructionSetRank(ofID: b.id)
+        }) else { throw ModelError("no kernel multiplies \(type.name) weights on this CPU") }
+        var values: [String: Int] = [:]
+        if best.parameters.contains(where: { $0.name == "threads" }) {
+            values["threads"] = KernelVariant.threadChoices.last { $0 <= threads } ?? 1
+        }
+        return Choice(variant: best, parameters: try best.resolve(KernelParameters(values)), origin: "default")
+    }
+}
+
+extension MatmulDispatch {
+    /// One line per distinct (format, shape, batch) of a model: which kernel runs it and why.
+    public func describeChoices(for model: TransformerModel, batches: [Int]) throws -> [String] {
+        var seen = Set<String>(), lines: [String] = []
+        for n in batches {
+            for m in model.weights.allMatrices + [model.weights.output] {
+                let line = "\(m.type.name) \(m.rows)x\(m.columns) N=\(n): \(try choice(for: m, n: n))"
+                if seen.insert(line).inserted { lines.append(line) }
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GGUF
+import KernelCore
+import Model
+import Tokenizer
+import Tuner
+
+/// What the model commands (compare, perplexity, generate, bench-model) share: which model, how many threads,
+/// which tuning database.
+enum ModelOptions {
+    static let builtinNames = ["builtin", "builtin-qwen2"]
+
+    static func add(to s: inout ArgumentSpec, threads: Bool = true) {
+        s.positional("MODEL", "a GGUF file, or builtin (the synthetic llama model) or builtin-qwen2 (default builtin)")
+        s.optionalPositionals = 1
+        if threads { s.option("--threads", value: "N", "threads for the fast path (default: every core, \(HostCPU.current.logicalCores))") }
+        s.option("--db", value: "PATH", "tuning database (default $QUANTLAB_TUNING_DB or ~/.cache/quantlab/tuning.json; kernels fall back to defaults where it has no entry)")
+    }
+
+    static func modelName(_ arguments: ParsedArguments) -> String { arguments.positional(0) ?? "builtin" }
+
+    /// Opens a GGUF path or one of the built-in synthetic models.
+    static func open(_ name: String) throws -> TransformerModel {
+        switch name {
+        case "builtin": return try TransformerModel(file: try SyntheticModel.gguf(.builtin), source: name)
+        case "builtin-qwen2": return try TransformerModel(file: try SyntheticModel.gguf(.builtinQwen2), source: name)
+        default:
+            guard FileManager.default.fileExists(atPath: name) else {
+                throw InputError("no model file '\(name)'; give a GGUF path, or \(builtinNames.joined(separator: " or ")) for a synthetic model")
+            }
+            return try TransformerModel.load(path: name)
+        }
+    }
+
+    static func threads(_ arguments: ParsedArguments) throws -> Int {
+        try arguments.int("--threads", default: HostCPU.current.logicalCores, in: 1...1024)
+    }
+
+    /// The tuning database for this CPU and build, or nil when it has none (kernels then use their defaults).
+    static func database(_ arguments: ParsedArguments) throws -> TuningDatabase? {
+        let database = try TuningDatabase.load(arguments.value("--db") ?? TuningDatabase.defaultPath)
+        return database.keys.contains { $0.0 == .current } ? database : nil
+    }
+
+    static func session(_ model: TransformerModel, _ arguments: ParsedArguments, threads: Int, capacity: Int) throws -> InferenceSession {
+        let dispatch = MatmulDispatch(threads: threads, database: try database(arguments))
+        return try InferenceSession(model: model, dispatch: dispatch, capacity: capacity)
+    }
+
+    static func tokenizer(_ model: TransformerModel) throws -> Tokenizer {
+        try Tokenizer(gguf: model.file)
+    }
+
+    /// The text of `--file F` or `--prompt TEXT` (exactly one may be given), or `fallback`.
+    static func text(_ arguments: ParsedArguments, fallback: String?) throws -> String {
+        let file = arguments.value("--file"), prompt = arguments.value("--prompt")
+        if file != nil && prompt != nil { throw UsageError("give --file or --prompt, not both") }
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else { throw InputError("cannot read '\(file)'") }
+            return String(decoding: data, as: UTF8.self)
+        }
+        if let prompt { return prompt }
+        if let fallback { return fallback }
+        throw UsageError("give --prompt TEXT or --file F")
+    }
+
+    /// A paragraph of English for commands run without a text.
+    static let sampleText = """
+        The history of computing is a story of trading one scarce resource for another. Early machines had little \
+        memory and slow arithmetic, so programmers packed numbers into as few bits as the problem allowed. Today the \
+        same habit returns in the weights of language models: a model stored with four bits per weight needs a \
+        quarter of the memory traffic of one stored with sixteen, and on a laptop that traffic, not the arithmetic, \
+        decides how fast each new word appears. Yet fewer bits are not free. Every format has to be unpacked before \
+        it can be multiplied, and a clever format that saves a few bytes may cost more time to unpack than it saves \
+        in reading. The only way to know is to measure, on the machine at hand, with the model at hand.
+        """
+}
