@@ -86,3 +86,12 @@ extension Golden.DotCase {
         return 2 * Double(n / weights.blockSize) * 0x1p-24 * magnitude
     }
 }
+
+extension Golden {
+    /// The Apache License 2.0 text (as in Debian's /usr/share/common-licenses/Apache-2.0): the perplexity text of
+    /// the anchor figures in ../shared/golden/README.md.
+    public static var apacheLicensePath: String { fixtureURL("apache-2.0.txt").path }
+
+    /// llama.cpp's perplexity of SmolLM2-135M-Instruct on that text at context 512 (../shared/golden/README.md).
+    public static let smolLM2Perplexity: [String: Double] = ["Q4_1": 15.93, "F32": 15.91, "Q8_0": 15.90, "Q4_K_M": 17.42, "Q4_0": 19.17]
+}
