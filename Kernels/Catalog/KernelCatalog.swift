@@ -10,4 +10,7 @@ import ReferenceKernels
 public enum KernelCatalog {
     public static let registry = KernelRegistry(
         ReferenceKernels.all + PortableKernels.all + AVX2Kernels.all + AVX512Kernels.all + AVX512TiledKernels.all)
+
+    /// Attention over the KV cache, widest instruction set first.
+    public static let attentionKernels: [AttentionKernel] = AVX512Kernels.attention + AVX2Kernels.attention + [PortableKernels.attention]
 }

@@ -1,3 +1,4 @@
+import KernelCatalog
 import KernelCore
 import QuantFormats
 
@@ -16,6 +17,8 @@ public final class InferenceSession: @unchecked Sendable {
 
     let cache: KVCache
     let context: KernelContext
+    /// The attention kernel of the widest instruction set this CPU has.
+    public let attentionKernel: AttentionKernel
     let rotary: RotaryTable
     let buffers: Buffers
 
@@ -30,6 +33,7 @@ public final class InferenceSession: @unchecked Sendable {
         self.batchSize = min(batchSize, capacity)
         self.context = context
         cache = KVCache(config: c, capacity: capacity)
+        attentionKernel = AttentionKernel.best(of: KernelCatalog.attentionKernels)
         rotary = RotaryTable(config: c, positions: cache.capacity)
         buffers = Buffers(config: c, batch: self.batchSize, threads: dispatch.threads, capacity: cache.capacity)
     }
@@ -145,7 +149,7 @@ public final class InferenceSession: @unchecked Sendable {
     /// Every (query head, token) pair attends over the cache. Tokens are dealt round-robin to 4 chunks per thread,
     /// so the chunks get equal work although later tokens attend to more positions.
     func attention(layer l: Int, n: Int, start p0: Int) {
-        let c = model.config, b = buffers
+        let c = model.config, b = buffers, attend = attentionKernel.attend
         let chunks = min(n, Buffers.chunksPerThread * dispatch.threads)
         context.pool.run(tasks: c.heads * chunks, threads: dispatch.threads) { task in
             let h = task % c.heads, chunk = task / c.heads
@@ -153,9 +157,8 @@ public final class InferenceSession: @unchecked Sendable {
             let keys = cache.keyBlocks(layer: l, head: g), values = cache.valueRows(layer: l, head: g)
             let scores = b.scores + task * b.scoreStride
             for t in stride(from: chunk, to: n, by: chunks) {
-                Attention.attend(query: b.q + t * c.dim + h * c.headDim, keyBlocks: keys, valueRows: values,
-                                 last: p0 + t, headDim: c.headDim, scores: scores,
-                                 out: b.attention + t * c.dim + h * c.headDim)
+                attend(b.q + t * c.dim + h * c.headDim, keys, values, p0 + t, c.headDim, scores,
+                       b.attention + t * c.dim + h * c.headDim)
             }
         }
     }

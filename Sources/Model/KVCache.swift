@@ -6,7 +6,7 @@ import KernelCore
 /// keys are headDim broadcast-multiply-adds into one 16-lane register with no horizontal sums. Values are stored
 /// (position, headDim), the layout the weighted sum over positions reads.
 final class KVCache: @unchecked Sendable {
-    static let block = 16
+    static let block = AttentionKernel.keyBlock
     let layers: Int, kvHeads: Int, headDim: Int
     /// Positions the cache can hold, a multiple of 16.
     let capacity: Int
