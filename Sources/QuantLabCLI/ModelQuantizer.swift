@@ -3,67 +3,98 @@ import GGUF
 import KernelCore
 import QuantFormats
 
-/// Requantizes a GGUF model to one weight type, as `llama-quantize --pure` does: every weight matrix (a tensor of
-/// two or more dimensions whose name ends in `weight`) goes to the target type, dequantized first when stored
-/// quantized; one-dimensional tensors become f32; anything else is copied.
+/// Requantizes a GGUF model as `llama-quantize` does, to one of two recipes.
+///
+/// - `.pure(T)`, like `llama-quantize --pure`: every weight matrix (a tensor of two or more dimensions whose name ends
+///   in `weight`) goes to T, dequantized first when stored quantized; one-dimensional tensors become f32; anything
+///   else is copied.
+/// - `.mix(M)`, like `llama-quantize` without `--pure`: llama.cpp's per-tensor rules for file type M
+///   (`QuantizationMix`); tensors llama.cpp does not quantize keep their stored type.
+///
+/// Either way tensors are written in llama.cpp's order (by block, then by name) and `general.quantization_version` and
+/// `general.file_type` end the metadata, as llama-quantize leaves them, so the files can be compared byte for byte.
 struct ModelQuantizer {
+    enum Recipe: Sendable, Equatable {
+        case pure(GGMLType)
+        case mix(QuantizationMix)
+    }
+
     struct TensorPlan: Encodable {
         let name: String, from: String, to: String, bytes: Int
-        /// Why the tensor did not get the requested type, when it did not.
+        /// The mix rule that chose `to`, when it is not the mix's base type.
+        let rule: String?
+        /// Why the tensor did not get the requested (or the rule's) type, when it did not.
         let fallback: String?
     }
 
-    let target: GGMLType
+    let recipe: Recipe
 
-    /// llama.cpp's `llama_ftype` for an all-`target` file (`general.file_type`).
+    /// llama.cpp's `llama_ftype` for the result (`general.file_type`).
     var fileType: UInt32 {
-        switch target {
-        case .f32: 0
-        case .f16: 1
-        case .q4_0: 2
-        case .q4_1: 3
-        case .q8_0: 7
-        case .q5_0: 8
-        case .q4_K: 14   // LLAMA_FTYPE_MOSTLY_Q4_K_S, what llama-quantize --pure Q4_K_S writes
-        case .q6_K: 18
-        case .bf16: 32
-        default: 0
+        switch recipe {
+        case .mix(let mix): mix.fileType
+        case .pure(let target):
+            switch target {
+            case .f32: 0
+            case .f16: 1
+            case .q4_0: 2
+            case .q4_1: 3
+            case .q8_0: 7
+            case .q5_0: 8
+            case .q4_K: 14   // LLAMA_FTYPE_MOSTLY_Q4_K_S, what llama-quantize --pure Q4_K_S writes
+            case .q6_K: 18
+            case .bf16: 32
+            default: 0
+            }
         }
     }
 
     static let targets: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K, .f16, .bf16, .f32]
 
-    /// The type a row of `rowLength` gets: `target`, or llama.cpp's fallback when the row is not whole blocks
-    /// (`llama_tensor_get_type`: q4_K to q5_0, q6_K to q8_0, then f16).
-    func type(forRowLength rowLength: Int) -> (GGMLType, String?) {
-        if rowLength % target.blockSize == 0 { return (target, nil) }
-        let reason = "row length \(rowLength) is not a multiple of \(target.name)'s block of \(target.blockSize)"
-        let fallback: GGMLType = switch target {
-        case .q4_K: .q5_0
-        case .q6_K: .q8_0
-        default: .f16
+    /// Metadata llama-quantize drops: the output is one file whatever the input's split was.
+    static let splitKeys = ["split.no", "split.count", "split.tensors.count"]
+
+    /// The pure recipe's choice for one tensor: `target`, or llama.cpp's fallback when the row is not whole blocks.
+    func purePlan(_ info: GGUFTensorInfo, target: GGMLType) throws -> QuantizationMix.Choice {
+        if info.shape.count >= 2 && info.name.hasSuffix("weight") {
+            let (type, fallback) = try QuantizationMix.blockFallback(target, rowLength: info.rowLength)
+            return QuantizationMix.Choice(type: type, rule: nil, fallback: fallback)
         }
-        return rowLength % fallback.blockSize == 0 ? (fallback, reason) : (.f16, reason)
+        return QuantizationMix.Choice(type: info.shape.count == 1 ? .f32 : info.type, rule: nil, fallback: nil)
     }
 
-    func plan(_ info: GGUFTensorInfo) -> (GGMLType, String?) {
-        if info.shape.count >= 2 && info.name.hasSuffix("weight") { return type(forRowLength: info.rowLength) }
-        if info.shape.count == 1 { return (.f32, nil) }
-        return (info.type, nil)
+    /// Every tensor in llama.cpp's order with its choice, decided before any data is converted so that a mix that
+    /// needs a type the lab cannot write fails at once.
+    func plan(_ file: GGUFFile) throws -> [(GGUFTensorInfo, QuantizationMix.Choice)] {
+        let tensors = LlamaTensorOrder.sorted(file.tensors)
+        switch recipe {
+        case .pure(let target):
+            return try tensors.map { ($0, try purePlan($0, target: target)) }
+        case .mix(let mix):
+            let choices = try mix.plan(tensors, model: MixModel(file: file))
+            return zip(tensors, choices).map { info, choice in
+                (info, choice ?? QuantizationMix.Choice(type: info.type, rule: nil, fallback: nil))
+            }
+        }
     }
 
     /// Builds the output writer; `progress` is called after each tensor with (done, total).
     func quantize(_ file: GGUFFile, progress: (Int, Int) -> Void) throws -> (GGUFWriter, [TensorPlan]) {
+        let planned = try plan(file)
         var writer = GGUFWriter(metadataFrom: file)
-        try writer.setMetadata("general.file_type", .uint32(fileType))
-        try writer.setMetadata("general.quantization_version", .uint32(2))
+        for key in Self.splitKeys { writer.removeMetadata(key) }
+        // llama.cpp sets these two after copying the input's metadata, and setting a key moves it to the end.
+        for (key, value) in [("general.quantization_version", UInt32(2)), ("general.file_type", fileType)] {
+            writer.removeMetadata(key)
+            try writer.setMetadata(key, .uint32(value))
+        }
         var plans: [TensorPlan] = []
-        for (index, info) in file.tensors.enumerated() {
-            let (type, fallback) = plan(info)
-            let bytes = try convert(file.bytes(of: info), info, to: type)
-            try writer.addTensor(name: info.name, type: type, shape: info.shape, bytes: bytes)
-            plans.append(TensorPlan(name: info.name, from: info.type.name, to: type.name, bytes: bytes.count, fallback: fallback))
-            progress(index + 1, file.tensors.count)
+        for (index, (info, choice)) in planned.enumerated() {
+            let bytes = try convert(file.bytes(of: info), info, to: choice.type)
+            try writer.addTensor(name: info.name, type: choice.type, shape: info.shape, bytes: bytes)
+            plans.append(TensorPlan(name: info.name, from: info.type.name, to: choice.type.name, bytes: bytes.count,
+                                    rule: choice.rule, fallback: choice.fallback))
+            progress(index + 1, planned.count)
         }
         return (writer, plans)
     }
