@@ -14,7 +14,13 @@ public final class MatmulDispatch: @unchecked Sendable {
         public var description: String { "\(variant.id) [\(parameters)] (\(origin))" }
     }
 
+    /// Which kernels to use: the fast ones (tuned, else defaults); the scalar references, which compute exactly
+    /// ggml's integer block dots (same activation rounding, no fast-kernel error); or the exact ones (f32 activations,
+    /// f64 sums: no activation rounding), to split the fast path's distance from the f64 reference into its causes.
+    public enum Policy: String, Sendable, CaseIterable { case fast, reference, exact }
+
     public let threads: Int
+    public let policy: Policy
     public let registry: KernelRegistry
     let database: TuningDatabase?
     let key: TuningKey
@@ -25,9 +31,10 @@ public final class MatmulDispatch: @unchecked Sendable {
     struct ChoiceKey: Hashable { let type: GGMLType, m: Int, k: Int, nClass: Int }
     struct PreparedKey: Hashable { let matrix: UnsafeRawPointer, variant: String, parameters: [String: Int] }
 
-    public init(threads: Int, database: TuningDatabase? = nil, registry: KernelRegistry = KernelCatalog.registry,
-                context: KernelContext = .shared) {
+    public init(threads: Int, database: TuningDatabase? = nil, policy: Policy = .fast,
+                registry: KernelRegistry = KernelCatalog.registry, context: KernelContext = .shared) {
         self.threads = max(1, threads)
+        self.policy = policy
         self.database = database
         self.registry = registry
         self.context = context
@@ -39,7 +46,10 @@ public final class MatmulDispatch: @unchecked Sendable {
         let nClass = n == 1 ? 1 : (n <= 4 ? 4 : (n <= 32 ? 32 : 512))
         let key = ChoiceKey(type: matrix.type, m: matrix.rows, k: matrix.columns, nClass: nClass)
         if let c = choices[key] { return c }
-        let c = try tunedChoice(matrix, n: n) ?? defaultChoice(matrix.type, n: n)
+        let c = switch policy {
+        case .reference, .exact: try plainChoice(matrix.type, kind: policy == .exact ? .exact : .reference)
+        case .fast: try tunedChoice(matrix, n: n) ?? defaultChoice(matrix.type, n: n)
+        }
         choices[key] = c
         return c
     }
@@ -77,6 +87,13 @@ public final class MatmulDispatch: @unchecked Sendable {
               registry.availability(of: variant).supported else { return nil }
         let parameters = try variant.resolve(KernelParameters(decision.winner.parameters))
         return Choice(variant: variant, parameters: parameters, origin: exact ? "tuned" : "tuned~")
+    }
+
+    func plainChoice(_ type: GGMLType, kind: KernelKind) throws -> Choice {
+        guard let v = registry.supported(weightType: type).first(where: { $0.kind == kind }) else {
+            throw ModelError("no \(kind.rawValue) kernel for \(type.name)")
+        }
+        return Choice(variant: v, parameters: try v.resolve(KernelParameters()), origin: kind.rawValue)
     }
 
     /// Without a tuning result: the widest instruction set this CPU has; repacked tiles for several columns, row

@@ -6,12 +6,14 @@ enum CompareCommand: Command {
     static let name = "compare"
     static let summary = "check a model's fast path against its f64 reference: logit NMSE, KL, top-1 agreement"
     static let usage = """
-        quantlab compare [MODEL] [--prompt TEXT | --file F] [--positions N] [--mode mixed|prefill|decode] [--threads N] [--json]
+        quantlab compare [MODEL] [--prompt TEXT | --file F] [--positions N] [--mode mixed|prefill|decode] [--kernels fast|reference|exact] [--threads N] [--json]
 
         Both paths read the same (quantized) weights: the reference dequantizes them and computes in f64 on one thread;
         the fast path runs the tuned kernels with activations quantized as ggml does. The text is tokenized and cut (or
         repeated) to N positions. Mode mixed prefills the first half in one batch and decodes the rest token by token,
-        so both kernel paths are checked.
+        so both kernel paths are checked. --kernels reference swaps the fast kernels for the scalar references, which
+        round activations exactly as ggml does (what remains is the format's activation rounding, not kernel error);
+        --kernels exact does not round activations at all (what remains is the f32 attention and norms).
         """
     static var spec: ArgumentSpec {
         var s = ArgumentSpec()
@@ -20,6 +22,7 @@ enum CompareCommand: Command {
         s.option("--file", value: "F", "read the text from a file")
         s.option("--positions", value: "N", "positions compared (default 256)")
         s.option("--mode", value: "M", "mixed (default), prefill (one batch) or decode (one token at a time)")
+        s.option("--kernels", value: "K", "fast (default: tuned or default kernels), reference (scalar kernels: ggml's integer dots) or exact (f32 activations, f64 sums)")
         s.flag("--json", "print the report as JSON, positions included")
         return s
     }
@@ -36,13 +39,16 @@ enum CompareCommand: Command {
         let positions = try arguments.int("--positions", default: 256, in: 1...100_000)
         let mode = arguments.value("--mode") ?? "mixed"
         guard ["mixed", "prefill", "decode"].contains(mode) else { throw UsageError("--mode is mixed, prefill or decode, not '\(mode)'") }
+        guard let policy = MatmulDispatch.Policy(rawValue: arguments.value("--kernels") ?? "fast") else {
+            throw UsageError("--kernels is fast, reference or exact, not '\(arguments.value("--kernels")!)'")
+        }
         let threads = try ModelOptions.threads(arguments)
         let model = try ModelOptions.open(ModelOptions.modelName(arguments))
         let text = try ModelOptions.text(arguments, fallback: ModelOptions.sampleText)
         let tokens = try promptTokens(text, model: model, count: min(positions, model.config.contextLength))
         let json = arguments.has("--json")
 
-        let session = try ModelOptions.session(model, arguments, threads: threads, capacity: tokens.count)
+        let session = try ModelOptions.session(model, arguments, threads: threads, capacity: tokens.count, policy: policy)
         let fastStart = Date()
         let split = mode == "prefill" ? tokens.count : (mode == "decode" ? 0 : tokens.count / 2)
         var fast = split > 0 ? try session.evaluate(Array(tokens[0..<split]), outputs: Array(0..<split)) : []

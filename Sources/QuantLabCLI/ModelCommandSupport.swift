@@ -42,8 +42,9 @@ enum ModelOptions {
         return database.keys.contains { $0.0 == .current } ? database : nil
     }
 
-    static func session(_ model: TransformerModel, _ arguments: ParsedArguments, threads: Int, capacity: Int) throws -> InferenceSession {
-        let dispatch = MatmulDispatch(threads: threads, database: try database(arguments))
+    static func session(_ model: TransformerModel, _ arguments: ParsedArguments, threads: Int, capacity: Int,
+                        policy: MatmulDispatch.Policy = .fast) throws -> InferenceSession {
+        let dispatch = MatmulDispatch(threads: threads, database: try database(arguments), policy: policy)
         return try InferenceSession(model: model, dispatch: dispatch, capacity: capacity)
     }
 
