@@ -9,7 +9,9 @@ struct ModelCommandTests {
         #expect(result.status == 0, "\(result.errors)")
         let report = try json(result.output)
         #expect(report["model"] as? String == "builtin")
-        #expect((report["top1_agreement"] as? Double ?? 0) >= 0.98)
+        // q8 activation rounding flips near-tied tokens of this random model (see BuiltinModelTests).
+        #expect((report["top1_agreement"] as? Double ?? 0) >= 0.9)
+        #expect((report["mean_kl"] as? Double ?? 1) < 0.01)
         #expect((report["per_position"] as? [Any])?.count == 64)
     }
 

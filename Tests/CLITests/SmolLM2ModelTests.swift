@@ -21,16 +21,22 @@ struct SmolLM2ModelTests {
         return paths
     }()
 
+    /// Against the f64 reference: with exact kernels (no activation rounding) the session must
+    /// agree to rounding; with the fast kernels the distance is q8 activation rounding (as ggml's), bounded loosely.
     @Test(arguments: ["Q4_1", "Q8_0", "Q4_0", "Q4_K_M"])
     func fastAgreesWithReference(mix: String) throws {
-        let result = quantlab("compare", Self.models[mix]!, "--file", Golden.apacheLicensePath, "--positions", "256",
-                              "--threads", "2", "--json")
-        #expect(result.status == 0, "\(result.errors)")
-        let report = try json(result.output)
-        let top1 = try #require(report["top1_agreement"] as? Double), kl = try #require(report["mean_kl"] as? Double)
-        print("SmolLM2 \(mix): top-1 \(top1), mean KL \(kl), max NMSE \(report["max_nmse"] ?? "")")
-        #expect(top1 >= 0.99, "\(mix): top-1 agreement \(top1)")
-        #expect(kl < 0.01, "\(mix): mean KL \(kl)")
+        func compare(_ kernels: String, positions: Int) throws -> (top1: Double, kl: Double) {
+            let result = quantlab("compare", Self.models[mix]!, "--file", Golden.apacheLicensePath, "--positions", "\(positions)",
+                                  "--threads", "2", "--kernels", kernels, "--json")
+            #expect(result.status == 0, "\(result.errors)")
+            let report = try json(result.output)
+            return (try #require(report["top1_agreement"] as? Double), try #require(report["mean_kl"] as? Double))
+        }
+        // Exact kernels are slow (f64 sums per product): 64 positions suffice to show the session is right.
+        let exact = try compare("exact", positions: 64), fast = try compare("fast", positions: 256)
+        print("SmolLM2 \(mix): fast top-1 \(fast.top1), mean KL \(fast.kl); exact kernels top-1 \(exact.top1), KL \(exact.kl)")
+        #expect(exact.top1 >= 0.99 && exact.kl < 1e-6, "\(mix) exact kernels: \(exact)")
+        #expect(fast.top1 >= 0.93 && fast.kl < 0.02, "\(mix) fast kernels: \(fast)")
     }
 
     /// llama-perplexity -c 512 on the Apache License: within 1% of llama.cpp's figure for the same file.

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import QuantFormats
 import Testing
 import TestSupport
 import Tokenizer
@@ -20,14 +21,24 @@ struct BuiltinModelTests {
     }
 
     /// Prefills the first half in one batch, decodes the rest one token at a time: both kernel paths.
-    static func fastLogits(_ model: TransformerModel, _ tokens: [Int], threads: Int) throws -> [[Float]] {
-        let session = try InferenceSession(model: model, dispatch: MatmulDispatch(threads: threads), capacity: tokens.count)
+    static func fastLogits(_ model: TransformerModel, _ tokens: [Int], threads: Int,
+                           policy: MatmulDispatch.Policy = .fast) throws -> [[Float]] {
+        let dispatch = MatmulDispatch(threads: threads, policy: policy)
+        let session = try InferenceSession(model: model, dispatch: dispatch, capacity: tokens.count)
         let half = tokens.count / 2
         var logits = try session.evaluate(Array(tokens[..<half]), outputs: Array(0..<half))
         for t in tokens[half...] { logits += try session.evaluate([t], outputs: [0]) }
         return logits
     }
 
+    /// The fast path's distance from the f64 reference, taken apart:
+    /// - with exact kernels (f32 activations, f64 sums) the session must equal the reference to rounding: this
+    ///   checks the transformer (cache, rope, attention, batching, threads);
+    /// - with the fast kernels, the distance is the rounding of activations to q8 that ggml does too (llama.cpp's
+    ///   q8_0 file against its f32 file on this model: KL 0.0051, top-1 95.1%). Rounding is discontinuous, so even
+    ///   the scalar-reference kernels (ggml's exact integer dots) land about as far from the fast kernels (measured:
+    ///   KL 0.0007-0.0017 against 0.0018-0.0041 from f64) as both are from f64. A wrong kernel lands much further
+    ///   (KL well above 0.1); kernels are checked product by product in KernelTests.
     @Test(arguments: SyntheticModel.Spec.weightTypes)
     func fastAgreesWithReference(type: GGMLType) throws {
         var spec = SyntheticModel.Spec.builtin
@@ -35,10 +46,17 @@ struct BuiltinModelTests {
         let model = try Self.model(spec)
         let tokens = try Self.tokens(model, count: 256)
         let reference = try ReferenceForward(model: model).logits(tokens: tokens)
-        let comparison = LogitComparison(reference: reference, candidate: try Self.fastLogits(model, tokens, threads: 2))
-        print("builtin \(type.name): top-1 \(comparison.topAgreement), mean KL \(comparison.meanKL), max NMSE \(comparison.maxNMSE)")
-        #expect(comparison.topAgreement >= 0.99, "\(type.name): top-1 agreement \(comparison.topAgreement)")
-        #expect(comparison.meanKL < 1e-3, "\(type.name): mean KL \(comparison.meanKL)")
+        let exact = LogitComparison(reference: reference, candidate: try Self.fastLogits(model, tokens, threads: 2, policy: .exact))
+        #expect(exact.topAgreement >= 0.99 && exact.meanKL < 1e-6, "\(type.name) exact kernels: top-1 \(exact.topAgreement), KL \(exact.meanKL)")
+
+        let fast = try Self.fastLogits(model, tokens, threads: 2)
+        let scalar = try Self.fastLogits(model, tokens, threads: 1, policy: .reference)
+        let kernels = LogitComparison(reference: scalar, candidate: fast)
+        #expect(kernels.meanKL < 0.01, "\(type.name) fast vs scalar kernels: top-1 \(kernels.topAgreement), KL \(kernels.meanKL)")
+
+        let overall = LogitComparison(reference: reference, candidate: fast)
+        print("builtin \(type.name): fast vs f64 top-1 \(overall.topAgreement), mean KL \(overall.meanKL); fast vs scalar kernels KL \(kernels.meanKL); exact KL \(exact.meanKL)")
+        #expect(overall.topAgreement >= 0.9 && overall.meanKL < 0.01, "\(type.name): top-1 \(overall.topAgreement), KL \(overall.meanKL)")
     }
 
     @Test func qwen2LoadsAndAgrees() throws {
@@ -47,10 +65,10 @@ struct BuiltinModelTests {
         #expect(!model.weights.tiedOutput && model.weights.layers[0].queryBias?.count == model.config.dim)
         let tokens = try Self.tokens(model, count: 128)
         let reference = try ReferenceForward(model: model).logits(tokens: tokens)
-        let comparison = LogitComparison(reference: reference, candidate: try Self.fastLogits(model, tokens, threads: 1))
-        #expect(comparison.topAgreement >= 0.99, "top-1 agreement \(comparison.topAgreement)")
-        // The biases matter: without them the reference gives other logits.
-        #expect(comparison.meanKL < 1e-3)
+        let exact = LogitComparison(reference: reference, candidate: try Self.fastLogits(model, tokens, threads: 1, policy: .exact))
+        #expect(exact.topAgreement >= 0.99 && exact.meanKL < 1e-6, "exact kernels: top-1 \(exact.topAgreement), KL \(exact.meanKL)")
+        let fast = LogitComparison(reference: reference, candidate: try Self.fastLogits(model, tokens, threads: 2))
+        #expect(fast.topAgreement >= 0.9 && fast.meanKL < 0.01, "fast: top-1 \(fast.topAgreement), KL \(fast.meanKL)")
     }
 
     /// A model that only echoed its input token would agree trivially; the built-in one must not.
