@@ -27,6 +27,8 @@ enum AVX512RowVariants {
             + pair(.q8_0, Q8_0Rows.kernel, summary: "AVX-512 VNNI q8_0 rows: 2 blocks per step, codes + 128 via xor, vpdpbusd on a -128*sum(a) panel")
             + pair(.q4_K, Q4_KRows.kernel, summary: "AVX-512 VNNI q4_K rows: vpmaddubsw + vpdpwssds with vpermd-dealt 6-bit scales, minimums via bsums")
             + pair(.q6_K, Q6_KRows.kernel, summary: "AVX-512 VNNI q6_K rows: high bits by per-half variable shifts, vpmaddubsw + vpdpwssds, offset via bsums")
+            + FloatRows.variants(F32Rows.self, summary: "AVX-512 f32 rows: register tiles of rows x columns, one FMA accumulator per pair")
+            + FloatRows.variants(F16Rows.self, summary: "AVX-512 f16 rows: vcvtph2ps-widened halves, register tiles of rows x columns")
     }
 }
 #endif

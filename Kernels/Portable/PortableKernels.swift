@@ -11,5 +11,7 @@ public enum PortableKernels {
             + PortableRows.variants(PortableQ4_1.self, summary: "q4_1 x q8_1, Swift SIMD: q4_0's machinery plus the q8_1 sum term")
             + PortableRows.variants(PortableQ5_0.self, summary: "q5_0 x q8_0, Swift SIMD: q4_0's machinery plus the fifth bit by mask and compare")
             + PortableRows.variants(PortableQ6_K.self, summary: "q6_K x q8_K, Swift SIMD: 6-bit codes by mask and merge, quads of 16-value sub-blocks")
+            + PortableFloatRows.variants(PortableF32.self, summary: "f32 x f32, Swift SIMD: register tiles of rows x columns, one 4-lane accumulator per pair")
+            + PortableFloatRows.variants(PortableF16.self, summary: "f16 x f16, Swift SIMD: halves widened by integer ops, register tiles of rows x columns")
     }
 }
