@@ -15,7 +15,7 @@ enum TokenizeCommand: Command {
         """
     static var spec: ArgumentSpec {
         var s = ArgumentSpec()
-        s.positional("MODEL", "the GGUF file whose vocabulary to use")
+        s.positional("MODEL", "the GGUF file whose vocabulary to use, or builtin / builtin-qwen2")
         s.option("--text", value: "T", "the text to tokenize")
         s.option("--file", value: "F", "tokenize the contents of file F (read verbatim)")
         s.flag("--json", "print {\"ids\": [...]}")
@@ -45,6 +45,7 @@ enum TokenizeCommand: Command {
     /// Opens the tokenizer of the model named on the command line. One function, so that other ways of naming a
     /// model (a built-in name) can be added in one place.
     static func openTokenizerModel(_ path: String) throws -> Tokenizer {
+        if ModelOptions.builtinNames.contains(path) { return try ModelOptions.tokenizer(ModelOptions.open(path)) }
         guard FileManager.default.fileExists(atPath: path) else { throw InputError("model file '\(path)' does not exist") }
         return try Tokenizer(gguf: GGUFFile(path: path))
     }

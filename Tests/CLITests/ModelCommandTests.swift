@@ -34,7 +34,9 @@ struct ModelCommandTests {
         #expect(streamed.output.hasPrefix(report["text"] as? String ?? "<none>"))
         let sampled = quantlab("generate", "--prompt", "Once", "-n", "8", "--temp", "0.8", "--seed", "3", "--json")
         let again = quantlab("generate", "--prompt", "Once", "-n", "8", "--temp", "0.8", "--seed", "3", "--json")
-        #expect(sampled.status == 0 && sampled.output == again.output)
+        #expect(sampled.status == 0)
+        #expect(try json(sampled.output)["tokens"] as? [Int] == json(again.output)["tokens"] as? [Int])
+        #expect(((try json(sampled.output)["tokens"] as? [Int])?.count ?? 0) > 0)
     }
 
     @Test func benchModelReportsRows() throws {
