@@ -65,22 +65,6 @@ public enum SyntheticModel {
         }
     }
 
-    /// llama.cpp's `llama_ftype` for a file whose weights are all `type` (`general.file_type`), as `llama-quantize
-    /// --pure` writes it.
-    public static func fileType(_ type: GGMLType) -> UInt32 {
-        switch type {
-        case .f32: 0
-        case .f16: 1
-        case .q4_0: 2
-        case .q4_1: 3
-        case .q8_0: 7
-        case .q5_0: 8
-        case .q4_K: 14   // LLAMA_FTYPE_MOSTLY_Q4_K_S
-        case .q6_K: 18
-        default: 0
-        }
-    }
-
     /// The hyper-parameter keys, in the order llama.cpp's converter writes them.
     static func addMetadata(_ spec: Spec, to writer: inout GGUFWriter) throws {
         let a = spec.architecture.rawValue
@@ -96,7 +80,7 @@ public enum SyntheticModel {
         try u32("\(a).attention.head_count_kv", spec.kvHeads)
         try f32("\(a).rope.freq_base", spec.ropeFreqBase)
         try f32("\(a).attention.layer_norm_rms_epsilon", spec.rmsEpsilon)
-        try writer.setMetadata("general.file_type", .uint32(fileType(spec.weightType)))
+        try writer.setMetadata("general.file_type", .uint32(spec.weightType.pureFileType))
         try u32("\(a).vocab_size", spec.vocabularySize)
         try u32("\(a).rope.dimension_count", spec.headDim)
     }

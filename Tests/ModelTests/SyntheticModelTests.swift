@@ -143,7 +143,7 @@ struct SyntheticModelTests {
         var exactSpec = spec
         exactSpec.weightType = .f32
         let exact = try SyntheticModel.gguf(exactSpec)
-        #expect(try file.uint32("general.file_type") == SyntheticModel.fileType(type))
+        #expect(try file.uint32("general.file_type") == type.pureFileType)
         #expect(file.tensors.map(\.name) == exact.tensors.map(\.name))
         let tolerance = FormatTraits.of(type)!.tolerance.roundTripNMSE
         for t in file.tensors {
