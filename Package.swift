@@ -28,6 +28,7 @@ let avx512Flags: [SwiftSetting] = []
 //   Tuner             search strategies, verified drift-aware measurement, decisions, the tuning database
 //   Tokenizer         GPT-2 byte-level BPE from a GGUF vocabulary, pre-tokenizers, chat template
 //   Model             Llama-family transformer: GGUF loading, fast (tuned kernels) and f64 reference forward passes
+//   Accuracy          the accuracy harness: one case list for check and bench, errors against f64, baselines
 //   QuantLabCLI       the `quantlab` subcommands, as a library so tests can call them
 //   quantlab          the executable
 let package = Package(
@@ -55,8 +56,9 @@ let package = Package(
         .target(name: "Tuner", dependencies: ["KernelCore", "QuantFormats"]),
         .target(name: "Tokenizer", dependencies: ["GGUF"]),
         .target(name: "Model", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Tuner", "Tokenizer"]),
+        .target(name: "Accuracy", dependencies: ["QuantFormats", "KernelCore", "KernelCatalog", "ReferenceKernels"]),
         .target(name: "QuantLabCLI", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Probes", "Tuner",
-                                                    "Tokenizer", "Model"]),
+                                                    "Tokenizer", "Model", "Accuracy"]),
         .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI"]),
         .target(name: "TestSupport", dependencies: ["QuantFormats", "KernelCore"], path: "Tests/Support",
                 resources: [.copy("Fixtures")]),
@@ -66,6 +68,7 @@ let package = Package(
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "KernelCore", "QuantFormats", "ReferenceKernels", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tokenizer", "GGUF", "KernelCore", "QuantFormats", "TestSupport"]),
+        .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "KernelCore", "KernelCatalog", "QuantFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["QuantLabCLI", "GGUF", "QuantFormats", "Model", "TestSupport"]),
     ]
 )

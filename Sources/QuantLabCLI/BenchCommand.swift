@@ -1,3 +1,4 @@
+import Accuracy
 import Foundation
 import KernelCatalog
 import KernelCore
@@ -42,7 +43,8 @@ enum BenchCommand: Command {
     /// Above this many operations the scalar reference is left out unless named.
     static let referenceFlopLimit = 4e9
 
-    static let defaultShapes = ["4096x4096", "14336x4096", "4096x14336", "576x576", "1536x576", "576x1536", "49152x576"]
+    /// The perf shapes of the case list that `quantlab check` verifies (one list for both, as test-backend-ops).
+    static let defaultShapes = CheckCases.perfShapes.map(\.text)
 
     struct Row: Encodable {
         let variant: String, kind: String, format: String, m: Int, k: Int, n: Int, threads: Int

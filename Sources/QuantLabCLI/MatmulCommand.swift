@@ -1,3 +1,4 @@
+import Accuracy
 import Foundation
 import KernelCore
 import KernelCatalog
@@ -9,9 +10,11 @@ enum MatmulCommand: Command {
     static let name = "matmul"
     static let summary = "run one kernel variant on a seeded random problem and report its error against f64"
     static let usage = """
-        quantlab matmul [--variant ID | --type T] [--shape MxKxN] [--seed S] [--param NAME=VALUE]... [--json]
+        quantlab matmul [--variant ID | --type T] [--shape MxKxN] [--seed S] [--data KIND] [--unaligned]
+                        [--param NAME=VALUE]... [--json]
 
-        W (M x K) and x (K x N) are seeded Gaussian values; W is quantized with the format's reference quantizer.
+        W (M x K) and x (K x N) are seeded values of the data kind (default gauss; 'quantlab check' prints the
+        kind and seed of each case); W is quantized with the format's reference quantizer.
         kernel_nmse compares the variant with the f64 product of the dequantized W; format_nmse compares that f64
         product with the one of the unquantized W, so the two show kernel error beside quantization error.
         Exits 1 when kernel_nmse exceeds the format's tolerance.
@@ -22,6 +25,8 @@ enum MatmulCommand: Command {
         s.option("--type", value: "T", "weight format when --variant is not given (default q4_0)")
         s.option("--shape", value: "MxKxN", "rows, columns (a multiple of the block size) and activation columns (default 64x256x1)")
         s.option("--seed", value: "S", "random seed (default 1)")
+        s.option("--data", value: "KIND", "seeded data kind: \(DataKind.allCases.map(\.rawValue).joined(separator: ", ")) (default gauss)")
+        s.flag("--unaligned", "x and y one float past aligned storage, as the check's unaligned cases")
         s.option("--param", value: "NAME=VALUE", "set a tunable parameter of the variant", repeatable: true)
         s.flag("--json", "print one JSON object")
         return s
@@ -30,7 +35,7 @@ enum MatmulCommand: Command {
     struct Report: Encodable {
         let variant: String, format: String, m: Int, k: Int, n: Int, seed: Int, parameters: [String: Int]
         let kernel_nmse: Double, max_abs: Double, tolerance: Double, passed: Bool
-        let format_nmse: Double, seconds: Double
+        let format_nmse: Double?, seconds: Double, data: String
     }
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws {
@@ -40,35 +45,35 @@ enum MatmulCommand: Command {
         let parameters = try parseParameters(arguments.values("--param"))
         let traits = FormatTraits.of(variant.weightType)!
 
-        var rng = SplitMix64(seed: UInt64(seed))
-        let weights = (0..<m * k).map { _ in rng.gaussian() }
-        let x = (0..<k * n).map { _ in rng.gaussian() }
-        let w = try QuantizedMatrix.quantizing(weights, rows: m, columns: k, as: variant.weightType)
+        let kindName = arguments.value("--data") ?? "gauss"
+        guard let kind = DataKind(rawValue: kindName) else {
+            throw UsageError("--data expects one of \(DataKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(kindName)'")
+        }
+        let data = try CaseData.make(kind, type: variant.weightType, m: m, k: k, n: n, seed: UInt64(seed))
+        let w = data.weights, x = data.x
         let prepared = try variant.prepareWeights(w, parameters)
 
-        var y = [Float](repeating: .nan, count: m * n)
         let start = DispatchTime.now().uptimeNanoseconds
-        try x.withUnsafeBufferPointer { xb in
-            try y.withUnsafeMutableBufferPointer { try variant.multiply(prepared, xb, n: n, into: $0, parameters: parameters) }
-        }
+        let y = try AccuracyRunner.multiply(variant, prepared, x, n: n, unaligned: arguments.has("--unaligned"),
+                                            parameters: parameters, context: .shared)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 
         let exact = ExactReference.multiply(w, x, n: n)
-        let unquantized = try QuantizedMatrix.quantizing(weights, rows: m, columns: k, as: .f32)
-        let truth = ExactReference.multiply(unquantized, x, n: n)
+        // The format's own error needs the unquantized weights, which the bench kind never builds.
+        let truth = try data.original.map { ExactReference.multiply(try QuantizedMatrix.quantizing($0, rows: m, columns: k, as: .f32), x, n: n) }
         let kernelError = ErrorMetrics.nmse(y, exact)
         let maxAbs = ErrorMetrics.maxAbsoluteError(y, exact)
         let passed = kernelError <= traits.tolerance.matmulNMSE && y.allSatisfy { $0.isFinite }
         let report = Report(variant: variant.id, format: variant.weightType.name, m: m, k: k, n: n, seed: seed,
                             parameters: try variant.resolve(parameters).values,
                             kernel_nmse: kernelError, max_abs: maxAbs, tolerance: traits.tolerance.matmulNMSE,
-                            passed: passed, format_nmse: ErrorMetrics.nmse(exact, truth), seconds: seconds)
+                            passed: passed, format_nmse: truth.map { ErrorMetrics.nmse(exact, $0) }, seconds: seconds, data: kind.rawValue)
         if arguments.has("--json") {
             try console.printJSON(report)
         } else {
-            console.print("\(report.variant)  \(m)x\(k)x\(n)  seed \(seed)  \(KernelParameters(report.parameters))")
+            console.print("\(report.variant)  \(m)x\(k)x\(n)  \(kind.rawValue) data, seed \(seed)  \(KernelParameters(report.parameters))")
             console.print("  kernel NMSE vs f64:   \(sci(report.kernel_nmse))  (tolerance \(sci(report.tolerance)))  max |error| \(sci(maxAbs))")
-            console.print("  format NMSE (W quantized vs unquantized): \(sci(report.format_nmse))")
+            console.print("  format NMSE (W quantized vs unquantized): \(report.format_nmse.map(sci) ?? "- (the bench data keeps no unquantized W)")")
             console.print("  time: \(String(format: "%.3f", seconds * 1e3)) ms (one run; use 'quantlab bench' for timings)")
         }
         if !passed {

@@ -6,7 +6,7 @@ public enum QuantLabCommandLine {
     static let commands: [any Command.Type] = [
         CPUCommand.self, ListCommand.self, InspectCommand.self, QuantizeCommand.self, MatmulCommand.self,
         RooflineCommand.self, BenchCommand.self, TuneCommand.self, CompareCommand.self, PerplexityCommand.self,
-        GenerateCommand.self, BenchModelCommand.self, TokenizeCommand.self,
+        GenerateCommand.self, BenchModelCommand.self, TokenizeCommand.self, CheckCommand.self,
     ]
 
     /// The subcommands' names, in `--help` order.
