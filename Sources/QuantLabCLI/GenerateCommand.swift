@@ -90,11 +90,18 @@ enum Generation {
                     emit: (String) -> Void) throws -> Result {
         var sampler = sampler, result = Result()
         var decoder = StreamingDecoder(tokenizer: tokenizer)
+        // Control tokens other than end-of-generation ones (<|im_start|>, reserved fillers) decode to nothing, so a
+        // reply made of them would look empty: they are never sampled.
+        let silent = (0..<tokenizer.vocabularySize).filter { id in
+            let type = tokenizer.tokenType(id)
+            return (type == .control || type == .unused) && !tokenizer.isEndOfGeneration(id)
+        }
         let promptStart = Date()
         var logits = try session.evaluate(prompt, outputs: [prompt.count - 1])[0]
         result.promptTokensPerSecond = Double(prompt.count) / Date().timeIntervalSince(promptStart)
         let start = Date()
         while result.tokens.count < count {
+            for id in silent where id < logits.count { logits[id] = -.infinity }
             let token = sampler.next(logits)
             if tokenizer.isEndOfGeneration(token) { result.stopReason = "end of generation"; break }
             result.tokens.append(token)
