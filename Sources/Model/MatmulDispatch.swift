@@ -5,6 +5,7 @@ import Tuner
 
 /// Which kernel multiplies a weight matrix, and how: the tuning database's choice for the shape when this CPU and
 /// build have one, else the default rule below. Prepared (repacked) weights are made once per matrix and choice.
+/// One caller at a time (a session's thread): the caches are plain dictionaries; the kernels themselves fan out.
 public final class MatmulDispatch: @unchecked Sendable {
     public struct Choice: Sendable, CustomStringConvertible {
         public let variant: KernelVariant
