@@ -29,6 +29,9 @@ public final class MatmulDispatch: @unchecked Sendable {
     private var choices: [ChoiceKey: Choice] = [:]
     private var prepared: [PreparedKey: PreparedWeights] = [:]
 
+    /// From this many activation columns the default is a repacked tiled kernel; below it, a row kernel.
+    static let tiledFromColumns = 4
+
     struct ChoiceKey: Hashable { let type: GGMLType, m: Int, k: Int, nClass: Int }
     struct PreparedKey: Hashable { let matrix: UnsafeRawPointer, variant: String, parameters: [String: Int] }
 
@@ -44,7 +47,8 @@ public final class MatmulDispatch: @unchecked Sendable {
 
     /// The kernel for `matrix` times n columns at this dispatcher's thread count.
     public func choice(for matrix: QuantizedMatrix, n: Int) throws -> Choice {
-        let nClass = n == 1 ? 1 : (n <= 4 ? 4 : (n <= 32 ? 32 : 512))
+        // Classes split where the default rule changes (tiles from 4 columns), so a cached choice fits every N in it.
+        let nClass = n == 1 ? 1 : (n < Self.tiledFromColumns ? 3 : (n <= 32 ? 32 : 512))
         let key = ChoiceKey(type: matrix.type, m: matrix.rows, k: matrix.columns, nClass: nClass)
         if let c = choices[key] { return c }
         let c = switch policy {
@@ -107,7 +111,7 @@ public final class MatmulDispatch: @unchecked Sendable {
         let single = pool.filter { $0.kind != .threaded }
         let candidates = threads > 1 && !threaded.isEmpty ? threaded : (single.isEmpty ? pool : single)
         func isTiled(_ v: KernelVariant) -> Bool { v.method.hasPrefix("tiled") }
-        let wantTiled = n >= 4
+        let wantTiled = n >= Self.tiledFromColumns
         guard let best = candidates.min(by: { a, b in
             let ta = isTiled(a) == wantTiled ? 0 : 1, tb = isTiled(b) == wantTiled ? 0 : 1
             if ta != tb { return ta < tb }

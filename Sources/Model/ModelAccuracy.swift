@@ -27,12 +27,10 @@ public enum ModelAccuracy {
                              perplexityContext: Int = 128) throws -> Result {
         guard !tokens.isEmpty else { throw ModelError("no tokens to check with") }
         let count = min(positions, model.config.contextLength)
-        let sequence = Array(repeatElement(tokens, count: count / tokens.count + 1).joined().prefix(count))
+        let sequence = repeated(tokens, to: count)
         let dispatch = dispatch ?? MatmulDispatch(threads: threads)
         let session = try InferenceSession(model: model, dispatch: dispatch, capacity: max(count, perplexityContext))
-        let half = count / 2
-        var fast = half > 0 ? try session.evaluate(Array(sequence[..<half]), outputs: Array(0..<half)) : []
-        for t in sequence[half...] { fast += try session.evaluate([t], outputs: [0]) }
+        let fast = try fastLogits(session, sequence, mode: .mixed)
         let reference = try ReferenceForward(model: model).logits(tokens: sequence)
         let comparison = LogitComparison(reference: reference, candidate: fast)
         var perplexity: Double?
@@ -44,5 +42,31 @@ public enum ModelAccuracy {
         return Result(model: name ?? model.source, positions: count, top1Agreement: comparison.topAgreement,
                       meanKL: comparison.meanKL, maxNMSE: comparison.maxNMSE, perplexity: perplexity,
                       bounds: "top-1 >= \(minimumTop1), mean KL <= \(maximumKL)", passed: passed)
+    }
+
+    /// How the fast path takes the tokens: one batch (prefill), one token at a time (decode), or the first half
+    /// batched and the rest one by one (mixed), so both kernel paths are checked.
+    public enum Mode: String, Sendable, CaseIterable { case mixed, prefill, decode }
+
+    /// The fast path's logits at every position of `tokens`, evaluated from the session's current position.
+    public static func fastLogits(_ session: InferenceSession, _ tokens: [Int], mode: Mode) throws -> [[Float]] {
+        let split = batchedCount(tokens.count, mode: mode)
+        var logits = split > 0 ? try session.evaluate(Array(tokens[..<split]), outputs: Array(0..<split)) : []
+        for t in tokens[split...] { logits += try session.evaluate([t], outputs: [0]) }
+        return logits
+    }
+
+    /// Tokens the mode evaluates in one batch.
+    public static func batchedCount(_ count: Int, mode: Mode) -> Int {
+        switch mode {
+        case .prefill: count
+        case .decode: 0
+        case .mixed: count / 2
+        }
+    }
+
+    /// `tokens` repeated (or cut) to `count`.
+    public static func repeated(_ tokens: [Int], to count: Int) -> [Int] {
+        tokens.isEmpty ? [] : Array(repeatElement(tokens, count: count / tokens.count + 1).joined().prefix(count))
     }
 }

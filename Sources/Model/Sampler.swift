@@ -21,8 +21,8 @@ public struct Sampler: Sendable {
 
     public mutating func next(_ logits: [Float]) -> Int {
         if temperature == 0 { return LogitComparison.argmax(logits) }
-        var order = logits.indices.sorted { logits[$0] > logits[$1] }
-        if topK > 0 { order = Array(order.prefix(topK)) }
+        var order = topK > 0 && topK < logits.count / 8 ? Self.topIndices(logits, topK)
+            : Array(logits.indices.sorted { logits[$0] > logits[$1] }.prefix(topK > 0 ? topK : logits.count))
         let maximum = Double(logits[order[0]])
         var weights = order.map { exp((Double(logits[$0]) - maximum) / temperature) }
         // Nucleus on the distribution at temperature 1 would differ only in scale; llama.cpp applies top-p before
@@ -44,5 +44,21 @@ public struct Sampler: Sendable {
             if draw < 0 { return order[i] }
         }
         return order[keep - 1]
+    }
+
+    /// Indices of the k largest logits, largest first, without sorting the whole vocabulary: a candidate enters the
+    /// short sorted list only if it beats its last entry. (SmolLM2 Q4_1, one thread, 64 tokens: greedy 232 tokens/s,
+    /// sampling with a full 49152-entry sort per token 74, with this selection for top-k 40: 163.)
+    static func topIndices(_ logits: [Float], _ k: Int) -> [Int] {
+        var best: [Int] = []
+        best.reserveCapacity(k + 1)
+        for i in logits.indices {
+            if best.count == k, logits[i] <= logits[best[k - 1]] { continue }
+            var slot = best.count
+            while slot > 0 && logits[best[slot - 1]] < logits[i] { slot -= 1 }
+            best.insert(i, at: slot)
+            if best.count > k { best.removeLast() }
+        }
+        return best
     }
 }

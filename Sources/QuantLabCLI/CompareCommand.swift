@@ -37,8 +37,8 @@ enum CompareCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws {
         let positions = try arguments.int("--positions", default: 256, in: 1...100_000)
-        let mode = arguments.value("--mode") ?? "mixed"
-        guard ["mixed", "prefill", "decode"].contains(mode) else { throw UsageError("--mode is mixed, prefill or decode, not '\(mode)'") }
+        let modeName = arguments.value("--mode") ?? "mixed"
+        guard let mode = ModelAccuracy.Mode(rawValue: modeName) else { throw UsageError("--mode is mixed, prefill or decode, not '\(modeName)'") }
         guard let policy = MatmulDispatch.Policy(rawValue: arguments.value("--kernels") ?? "fast") else {
             throw UsageError("--kernels is fast, reference or exact, not '\(arguments.value("--kernels")!)'")
         }
@@ -50,9 +50,8 @@ enum CompareCommand: Command {
 
         let session = try ModelOptions.session(model, arguments, threads: threads, capacity: tokens.count, policy: policy)
         let fastStart = Date()
-        let split = mode == "prefill" ? tokens.count : (mode == "decode" ? 0 : tokens.count / 2)
-        var fast = split > 0 ? try session.evaluate(Array(tokens[0..<split]), outputs: Array(0..<split)) : []
-        for t in split..<tokens.count { fast += try session.evaluate([tokens[t]], outputs: [0]) }
+        let fast = try ModelAccuracy.fastLogits(session, tokens, mode: mode)
+        let split = ModelAccuracy.batchedCount(tokens.count, mode: mode)
         let fastSeconds = Date().timeIntervalSince(fastStart)
 
         if !json { console.printError("reference path: \(tokens.count) positions, \(model.config.layers) layers in f64 ...") }
@@ -64,13 +63,13 @@ enum CompareCommand: Command {
         let comparison = LogitComparison(reference: reference, candidate: fast)
         let kernels = try session.dispatch.describeChoices(for: model, batches: [1, split].filter { $0 > 0 })
 
-        let report = Report(model: model.source, formats: model.formatSummary, threads: threads, mode: mode,
+        let report = Report(model: model.source, formats: model.formatSummary, threads: threads, mode: mode.rawValue,
                             positions: tokens.count, top1_agreement: comparison.topAgreement, mean_kl: comparison.meanKL,
                             max_kl: comparison.maxKL, mean_nmse: comparison.meanNMSE, max_nmse: comparison.maxNMSE,
                             max_abs_error: comparison.maxAbsError, reference_seconds: referenceSeconds,
                             fast_seconds: fastSeconds, kernels: kernels, per_position: comparison.positions)
         if json { return try console.printJSON(report) }
-        console.print("\(model.source): \(model.formatSummary); \(tokens.count) positions, mode \(mode), \(threads) threads")
+        console.print("\(model.source): \(model.formatSummary); \(tokens.count) positions, mode \(mode.rawValue), \(threads) threads")
         console.print(formatTable(header: ["metric", "value"], rows: [
             ["top-1 agreement", String(format: "%.2f%% (%d of %d)", 100 * comparison.topAgreement,
                                        comparison.positions.filter(\.topAgrees).count, comparison.positions.count)],
@@ -92,8 +91,6 @@ enum CompareCommand: Command {
     static func promptTokens(_ text: String, model: TransformerModel, count: Int) throws -> [Int] {
         let tokens = try ModelOptions.tokenizer(model).encode(text, addBOS: nil, parseSpecial: false)
         guard !tokens.isEmpty else { throw InputError("the text gives no tokens") }
-        var out: [Int] = []
-        while out.count < count { out += tokens }
-        return Array(out.prefix(count))
+        return ModelAccuracy.repeated(tokens, to: count)
     }
 }

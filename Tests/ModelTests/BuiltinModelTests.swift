@@ -17,7 +17,7 @@ struct BuiltinModelTests {
         let text = "Small models run on laptops when their weights are stored in four bits. The kernels that unpack "
             + "those bits decide how fast each token appears, and the tuner picks the fastest kernel for each shape. "
         let ids = try Tokenizer(gguf: model.file).encode(text, addBOS: nil, parseSpecial: false)
-        return Array(repeatElement(ids, count: count / ids.count + 1).joined().prefix(count))
+        return ModelAccuracy.repeated(ids, to: count)
     }
 
     /// Prefills the first half in one batch, decodes the rest one token at a time: both kernel paths.
@@ -25,10 +25,7 @@ struct BuiltinModelTests {
                            policy: MatmulDispatch.Policy = .fast) throws -> [[Float]] {
         let dispatch = MatmulDispatch(threads: threads, policy: policy)
         let session = try InferenceSession(model: model, dispatch: dispatch, capacity: tokens.count)
-        let half = tokens.count / 2
-        var logits = try session.evaluate(Array(tokens[..<half]), outputs: Array(0..<half))
-        for t in tokens[half...] { logits += try session.evaluate([t], outputs: [0]) }
-        return logits
+        return try ModelAccuracy.fastLogits(session, tokens, mode: .mixed)
     }
 
     /// The fast path's distance from the f64 reference, taken apart:
@@ -194,6 +191,15 @@ struct SamplerTests {
         #expect(Set((0..<500).map { _ in narrow.next(logits) }) == [1])
         var wider = try Sampler(temperature: 1, topK: 0, topP: 0.6, seed: 1)
         #expect(Set((0..<500).map { _ in wider.next(logits) }) == [1, 3])
+    }
+
+    @Test func topKSelectionEqualsAFullSort() {
+        var rng = SplitMix64(seed: 5)
+        let logits = (0..<5000).map { _ in Float(rng.next() % 1000) / 10 }  // many ties
+        let sorted = logits.indices.sorted { logits[$0] > logits[$1] }
+        for k in [1, 7, 40, 300] {
+            #expect(Sampler.topIndices(logits, k).map { logits[$0] } == sorted.prefix(k).map { logits[$0] })
+        }
     }
 
     @Test func invalidSettingsAreRefused() {
