@@ -30,6 +30,7 @@ let avx512Flags: [SwiftSetting] = []
 //   Model             Llama-family transformer: GGUF loading, fast (tuned kernels) and f64 reference forward passes
 //   Accuracy          the accuracy harness: one case list for check and bench, errors against f64, baselines
 //   QuantLabCLI       the `quantlab` subcommands, as a library so tests can call them
+//   Experiments       Experiments/: `quantlab experiment NAME`, measured findings written as markdown notebooks
 //   quantlab          the executable
 let package = Package(
     name: "QuantLab",
@@ -59,7 +60,13 @@ let package = Package(
         .target(name: "Accuracy", dependencies: ["QuantFormats", "KernelCore", "KernelCatalog", "ReferenceKernels"]),
         .target(name: "QuantLabCLI", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Probes", "Tuner",
                                                     "Tokenizer", "Model", "Accuracy"]),
-        .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI"]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "Experiments",
+                dependencies: ["QuantLabCLI", "QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "Tuner", "Model", "CZlib"],
+                path: "Experiments",
+                // Side-by-side runs against llama.cpp's tools: shell and Python, outside the package.
+                exclude: ["accuracy", "kernels", "model-speed", "llama-quantize-parity", "lib"]),
+        .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI", "Experiments"]),
         .target(name: "TestSupport", dependencies: ["QuantFormats", "KernelCore"], path: "Tests/Support",
                 resources: [.copy("Fixtures")]),
         .testTarget(name: "QuantFormatsTests", dependencies: ["QuantFormats", "TestSupport"]),
@@ -70,5 +77,6 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tokenizer", "GGUF", "KernelCore", "QuantFormats", "TestSupport"]),
         .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "KernelCore", "KernelCatalog", "QuantFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["QuantLabCLI", "GGUF", "QuantFormats", "Model", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "QuantLabCLI", "TestSupport"]),
     ]
 )

@@ -3,9 +3,9 @@ import Accuracy
 import Model
 
 /// The model-level half of `quantlab check`: the built-in model always, SmolLM2 when it has been fetched.
-enum ModelChecks {
+public enum ModelChecks {
     /// SmolLM2 from `$QUANTLAB_SMOLLM2` or the cache `.ci/fetch-smollm2.sh` fills, if present.
-    static var smolLM2Path: String? {
+    public static var smolLM2Path: String? {
         let env = ProcessInfo.processInfo.environment
         let dir = env["QUANTLAB_MODELS"] ?? (NSHomeDirectory() + "/.cache/quantlab/models")
         let path = env["QUANTLAB_SMOLLM2"] ?? dir + "/SmolLM2-135M-Instruct.Q4_1.gguf"

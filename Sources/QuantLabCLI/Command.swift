@@ -5,8 +5,13 @@ public final class Console: @unchecked Sendable {
     public private(set) var output = ""
     public private(set) var errors = ""
     let capture: Bool
+    /// With `capture`, still send errors (progress) to standard error: a command run inside another one.
+    let streamErrors: Bool
 
-    public init(capture: Bool) { self.capture = capture }
+    public init(capture: Bool, streamErrors: Bool = false) {
+        self.capture = capture
+        self.streamErrors = streamErrors
+    }
 
     public func print(_ text: String) {
         if capture { output += text + "\n" } else { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
@@ -18,7 +23,8 @@ public final class Console: @unchecked Sendable {
     }
 
     public func printError(_ text: String) {
-        if capture { errors += text + "\n" } else { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+        if capture { errors += text + "\n" }
+        if !capture || streamErrors { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     }
 
     /// Pretty, key-sorted JSON of any Encodable value, on standard output.
@@ -29,8 +35,8 @@ public final class Console: @unchecked Sendable {
     }
 }
 
-/// One `quantlab` subcommand.
-protocol Command {
+/// One `quantlab` subcommand. Public so that targets above the CLI (the experiments) can add theirs.
+public protocol Command {
     static var name: String { get }
     static var summary: String { get }
     /// Usage line(s) and notes shown by `--help` above the option list.
@@ -40,7 +46,7 @@ protocol Command {
 }
 
 extension Command {
-    static func help() -> String {
+    public static func help() -> String {
         var lines = ["\(summary)", "", "usage: \(usage)"]
         if !spec.positionals.isEmpty {
             lines.append("\narguments:")

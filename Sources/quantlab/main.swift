@@ -1,4 +1,6 @@
+import Experiments
 import Foundation
 import QuantLabCLI
 
-exit(QuantLabCommandLine.run(Array(CommandLine.arguments.dropFirst()), console: Console(capture: false)))
+exit(QuantLabCommandLine.run(Array(CommandLine.arguments.dropFirst()), console: Console(capture: false),
+                             extraCommands: [ExperimentCommand.self]))
