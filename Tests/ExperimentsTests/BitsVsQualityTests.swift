@@ -1,6 +1,7 @@
 import Foundation
 import KernelCore
 import QuantFormats
+import QuantLabCLI
 import Testing
 @testable import Experiments
 
@@ -34,7 +35,7 @@ import Testing
         #expect(text.contains("## Conclusion") && text.contains("Quick run"))
         for chart in ["perplexity", "kl", "rmse"] {
             let svg = try String(contentsOfFile: out + "/charts/bits-vs-quality-\(chart).svg", encoding: .utf8)
-            #expect(XMLParser(data: Data(svg.utf8)).parse())
+            #expect(SVGChartTests.parses(svg))
         }
         let data = try JSONDecoder().decode(BitsVsQualityResults.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/data/bits-vs-quality.json")))
         #expect(Set(data.models.map(\.format)).isSuperset(of: ["f32", "q8_0", "q6_K", "q5_0", "q4_K", "q4_1", "q4_0"]))
