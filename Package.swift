@@ -67,6 +67,9 @@ let package = Package(
                 // Side-by-side runs against llama.cpp's tools: shell and Python, outside the package.
                 exclude: ["accuracy", "kernels", "model-speed", "llama-quantize-parity", "lib"]),
         .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI", "Experiments"]),
+        // Fuzzing (Tests/Fuzz/run.sh builds quantlab-fuzz with libFuzzer); the plain build replays inputs.
+        .target(name: "FuzzHarness", dependencies: ["GGUF", "Tokenizer", "Tuner", "Model"], path: "Tests/Fuzz/Harness"),
+        .executableTarget(name: "quantlab-fuzz", dependencies: ["FuzzHarness"], path: "Tests/Fuzz/Driver"),
         .target(name: "TestSupport", dependencies: ["QuantFormats", "KernelCore"], path: "Tests/Support",
                 resources: [.copy("Fixtures")]),
         .testTarget(name: "QuantFormatsTests", dependencies: ["QuantFormats", "TestSupport"]),
@@ -77,6 +80,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tokenizer", "GGUF", "KernelCore", "QuantFormats", "TestSupport"]),
         .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "KernelCore", "KernelCatalog", "QuantFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["QuantLabCLI", "GGUF", "QuantFormats", "Model", "TestSupport"]),
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzHarness"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "QuantLabCLI", "TestSupport"]),
     ]
 )
