@@ -1,3 +1,4 @@
+import Foundation
 import KernelCatalog
 import KernelCore
 import QuantFormats
@@ -27,6 +28,13 @@ public final class InferenceSession: @unchecked Sendable {
         let c = model.config
         let capacity = min(capacity ?? c.contextLength, c.contextLength)
         guard capacity > 0 else { throw ModelError("a session needs room for at least one token") }
+        // The cache is sized from metadata (the context length), not from the file: refuse what memory cannot hold
+        // before allocating, with the figure and a way out.
+        let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        guard let cacheBytes = KVCache.bytes(config: c, capacity: capacity), cacheBytes <= memory / 2 else {
+            throw ModelError("a KV cache of \(capacity) positions would need \(KVCache.bytes(config: c, capacity: capacity).map { "\($0 >> 20) MiB" } ?? "more bytes than an Int holds"); "
+                             + "this machine has \(memory >> 20) MiB of memory: use a shorter context (the model's context_length is \(c.contextLength))")
+        }
         guard batchSize > 0 else { throw ModelError("batch size must be positive") }
         self.model = model
         self.dispatch = dispatch

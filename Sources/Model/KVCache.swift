@@ -25,6 +25,19 @@ final class KVCache: @unchecked Sendable {
 
     var bytes: Int { keys.count + values.count }
 
+    /// Bytes a cache of `capacity` positions takes, or nil when the product overflows (a hostile context length).
+    static func bytes(config c: ModelConfig, capacity: Int) -> Int? {
+        let rounded = capacity.addingReportingOverflow(block - 1)
+        guard !rounded.overflow else { return nil }
+        var total = 2 * 4   // keys and values, f32
+        for factor in [c.layers, c.kvHeads, rounded.partialValue / block * block, c.headDim] {
+            let product = total.multipliedReportingOverflow(by: factor)
+            guard !product.overflow else { return nil }
+            total = product.partialValue
+        }
+        return total
+    }
+
     /// The first key block of (layer, head): block b starts headDim * 16 floats further on.
     func keyBlocks(layer: Int, head: Int) -> UnsafeMutablePointer<Float> {
         keys.base.assumingMemoryBound(to: Float.self) + (layer * kvHeads + head) * capacity * headDim

@@ -150,6 +150,9 @@ enum BenchCommand: Command {
                 }
             }
         }
+        if rows.isEmpty && failures.isEmpty {
+            throw InputError("no case could run: every shape was skipped (see the notes above); choose shapes whose K is whole blocks of the formats")
+        }
         if arguments.has("--json") {
             struct Report: Encodable { let machine: Machine; let rows: [Row]; let failures: [String] }
             try console.printJSON(Report(machine: Machine(cpu: .current, limits: limits), rows: rows, failures: failures))
