@@ -102,7 +102,7 @@ extension BottleneckExperiment {
             + "\(best.model) \(best.format) at \(Cell.fixed(best.achieved, 0)) Gop/s (\(Cell.percent(best.share))). "
         if best.share > 1.05 {
             text += "No kernel can beat the int8 peak, so the peak measured for \(threadsLabel(t)) was lower than the "
-                + "machine's (the probe ran at a busy moment): read these shares as upper bounds. "
+                + "machine's (the probe ran at a busy moment, or reached less than the kernels): read these shares as relative. "
         }
         let byFormat = r.formats.compactMap { format -> String? in
             guard let s = prefill.first(where: { $0.model == r.smallestRung && $0.format == format }),

@@ -25,8 +25,11 @@ extension BottleneckExperiment {
             text += ". "
         }
         if fromMemory && best.share > 1.05 {
-            text += "A model that must read memory cannot beat the read bandwidth, so the limit measured for \(threadsLabel(t)) "
-                + "was lower than the machine's (the probe ran at a busy moment): read this thread count's shares as upper bounds. "
+            // Seen on a quiet machine too: the probe (one plain sequential stream per thread) reads less than the
+            // kernels, which prefetch ahead, so it is the probe's ceiling that is low, not the kernels that are fast.
+            text += "A model that must read memory cannot beat the memory's real bandwidth, so the probe's figure for \(threadsLabel(t)) "
+                + "is below what this memory delivers (the probe reads one plain stream per thread; the kernels prefetch ahead, "
+                + "or the probe ran at a busy moment): read this thread count's shares as relative, not absolute. "
         }
         let inCache = r.ladder.filter { model in
             decode.contains { $0.model == model && Analysis.fitsInCache($0, cacheBytes: r.lastLevelCacheBytes, genTokens: r.genTokens) }
