@@ -9,7 +9,7 @@ import Testing
     /// Peak resident memory of this process, in bytes (Linux reports KiB).
     static var peakResident: Int {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return usage.ru_maxrss * 1024
     }
 
