@@ -105,3 +105,13 @@ enum VariantChoice {
         registry.supported(weightType: format).first { $0.instructionSet == instructionSet && $0.method == method }
     }
 }
+
+extension Notebook {
+    /// The bench cases that failed verification against the f64 reference and so were not timed, when there are any.
+    mutating func casesLeftOut(_ failures: [String]) {
+        guard !failures.isEmpty else { return }
+        heading("Cases left out")
+        text("These cases failed verification against the f64 reference, so bench did not time them:\n\n"
+             + failures.map { "- \($0)" }.joined(separator: "\n"))
+    }
+}

@@ -59,11 +59,7 @@ enum RooflineNotebook {
                 }
         })
 
-        if !measurements.failures.isEmpty {
-            notebook.heading("Cases left out")
-            notebook.text("These cases failed verification against the f64 reference, so bench did not time them:\n\n"
-                          + measurements.failures.map { "- \($0)" }.joined(separator: "\n"))
-        }
+        notebook.casesLeftOut(measurements.failures)
 
         notebook.heading("Conclusion")
         notebook.text(findings.conclusion)

@@ -69,11 +69,7 @@ enum UnpackingNotebook {
             } })
         }
 
-        if !measurements.failures.isEmpty {
-            notebook.heading("Cases left out")
-            notebook.text("These cases failed verification against the f64 reference, so bench did not time them:\n\n"
-                          + measurements.failures.map { "- \($0)" }.joined(separator: "\n"))
-        }
+        notebook.casesLeftOut(measurements.failures)
         notebook.heading("Conclusion")
         notebook.text(findings.conclusion)
         notebook.heading("What this experiment cannot show")

@@ -58,8 +58,13 @@ enum AVX2Vector {
 /// LLVM's prefetch intrinsic bound by name (the technique of this lab's AVX-512 target): `_mm_prefetch` is a C macro
 /// Swift cannot import, and Swift silently drops calls to the `_m_prefetch` builtin. Arguments: address, 0 = read,
 /// locality 3 (all cache levels), 1 = data. Compiles to one `prefetcht0`.
+#if QUANTLAB_SANITIZE
+/// Under a sanitizer the intrinsic call becomes an `invoke`, which LLVM rejects; a prefetch changes no result.
+@inline(__always) func avx2Prefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ cacheType: Int32) {}
+#else
 @_silgen_name("llvm.prefetch.p0")
 func avx2Prefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ cacheType: Int32)
+#endif
 
 /// Software prefetch of the weight stream, `distance` bytes ahead of the bytes being read. The hardware prefetchers
 /// stop at 4 KiB page boundaries and follow one sequential stream well but not several interleaved ones, so without

@@ -4,8 +4,14 @@ import KernelCore
 /// LLVM's prefetch intrinsic, bound by name: `_mm_prefetch` is a C macro Swift cannot import, and Swift drops calls to
 /// the `_m_prefetch` builtin without a trace. Arguments: address, 0 = read, locality 3 (keep in all levels), 1 = data.
 /// Compiles to one `prefetcht0` in debug and release builds (checked with objdump).
+#if QUANTLAB_SANITIZE
+/// Under a sanitizer (Tests/sanitize.sh) the intrinsic call becomes an `invoke`, which LLVM rejects ("Cannot invoke
+/// an intrinsic"); a prefetch changes no result, so sanitized builds leave it out.
+@inline(__always) func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ cacheType: Int32) {}
+#else
 @_silgen_name("llvm.prefetch.p0")
 func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ cacheType: Int32)
+#endif
 
 /// Software prefetch distance, in bytes ahead of the weight row being read. Row kernels spend several instructions
 /// per cache line, so their out-of-order window reaches only 1-2 KiB ahead, and the hardware stream prefetchers do
