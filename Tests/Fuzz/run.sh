@@ -18,7 +18,7 @@ for target in "${targets[@]}"; do
   # New inputs the fuzzer finds go to the work corpus; the committed seeds are read only.
   QUANTLAB_FUZZ_TARGET=$target "$binary" "$work" "Tests/Fuzz/Corpus/$target" \
     -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$crashes/" -jobs=1 > "$log" 2>&1 || status=1
+    -artifact_prefix="$crashes/" > "$log" 2>&1 || status=1
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   found=$(find "$crashes" -type f | wc -l)
