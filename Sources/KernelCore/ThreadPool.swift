@@ -29,7 +29,9 @@ public final class ThreadPool: @unchecked Sendable {
 
     private var mutex = pthread_mutex_t()
     private var wake = pthread_cond_t()
-    private let callerLock = Mutex<Void>(())
+    /// Serializes callers. A pthread mutex rather than Synchronization's `Mutex`: ThreadSanitizer intercepts
+    /// pthread locks, but not the futex calls inside `Mutex`, and would report every hand-off between two callers.
+    private var callers = pthread_mutex_t()
     private var threads: [pthread_t] = []
 
     public init(capacity: Int, spinIterations: Int = 200_000) {
@@ -37,6 +39,7 @@ public final class ThreadPool: @unchecked Sendable {
         self.capacity = capacity
         self.spinIterations = spinIterations
         pthread_mutex_init(&mutex, nil)
+        pthread_mutex_init(&callers, nil)
         pthread_cond_init(&wake, nil)
         for index in 1..<capacity {
             let context = Unmanaged.passRetained(WorkerStart(pool: self, index: index)).toOpaque()
@@ -60,6 +63,7 @@ public final class ThreadPool: @unchecked Sendable {
         for thread in threads { pthread_join(thread, nil) }
         pthread_cond_destroy(&wake)
         pthread_mutex_destroy(&mutex)
+        pthread_mutex_destroy(&callers)
     }
 
     /// One pool per process for kernels that do not bring their own, sized to the machine.
@@ -73,25 +77,25 @@ public final class ThreadPool: @unchecked Sendable {
             for i in 0..<tasks { body(i) }
             return
         }
-        callerLock.withLock { _ in
-            withoutActuallyEscaping(body) { escaping in
-                var task: (Int) -> Void = escaping
-                withUnsafePointer(to: &task) { pointer in
-                    self.body = UnsafeRawPointer(pointer)
-                    self.taskCount = tasks
-                    nextTask.store(0, ordering: .relaxed)
-                    busyWorkers.store(threads - 1, ordering: .relaxed)
-                    let job = (generation.load(ordering: .relaxed) >> 16) + 1
-                    generation.store(job << 16 | (threads - 1), ordering: .releasing)
-                    if parked.load(ordering: .acquiring) > 0 {
-                        pthread_mutex_lock(&mutex)
-                        pthread_cond_broadcast(&wake)
-                        pthread_mutex_unlock(&mutex)
-                    }
-                    work(pointer.pointee)
-                    while busyWorkers.load(ordering: .acquiring) > 0 { spinHint() }
-                    self.body = nil
+        pthread_mutex_lock(&callers)
+        defer { pthread_mutex_unlock(&callers) }
+        withoutActuallyEscaping(body) { escaping in
+            var task: (Int) -> Void = escaping
+            withUnsafePointer(to: &task) { pointer in
+                self.body = UnsafeRawPointer(pointer)
+                self.taskCount = tasks
+                nextTask.store(0, ordering: .relaxed)
+                busyWorkers.store(threads - 1, ordering: .relaxed)
+                let job = (generation.load(ordering: .relaxed) >> 16) + 1
+                generation.store(job << 16 | (threads - 1), ordering: .releasing)
+                if parked.load(ordering: .acquiring) > 0 {
+                    pthread_mutex_lock(&mutex)
+                    pthread_cond_broadcast(&wake)
+                    pthread_mutex_unlock(&mutex)
                 }
+                work(pointer.pointee)
+                while busyWorkers.load(ordering: .acquiring) > 0 { spinHint() }
+                self.body = nil
             }
         }
     }
