@@ -14,7 +14,7 @@ import Testing
     }
 
     /// Files of a few hundred bytes whose counts claim arrays of 2^40-2^62 elements and a million tensors: each is
-    /// refused, and parsing all of them a thousand times leaves the process's peak memory where it was.
+    /// refused, and parsing all of them a thousand times leaves the process's peak memory far below any claim.
     @Test func hostileCountsDoNotAllocate() {
         var hostile: [[UInt8]] = []
         for claim: UInt64 in [1 << 40, 1 << 50, 1 << 62] {
@@ -34,6 +34,8 @@ import Testing
         for _ in 0..<1000 {
             for bytes in hostile { #expect(throws: GGUFError.self) { try GGUFFile(bytes: bytes) } }
         }
-        #expect(Self.peakResident - before < 16 << 20, "peak memory grew by \(Self.peakResident - before) bytes")
+        // Honoring any of these claims would take at least a tebibyte. The bound leaves room for what other tests
+        // running in parallel allocate and for AddressSanitizer's quarantine (about 120 MiB here under ASan).
+        #expect(Self.peakResident - before < 512 << 20, "peak memory grew by \(Self.peakResident - before) bytes")
     }
 }
