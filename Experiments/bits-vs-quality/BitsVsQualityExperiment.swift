@@ -8,7 +8,7 @@ import QuantFormats
 public enum BitsVsQualityExperiment: Experiment {
     public static let name = "bits-vs-quality"
     public static let summary = "what each bit per weight buys: size, perplexity, KL and top-1 against f32, row RMSE"
-    public static let duration = "about 4 min"
+    public static let duration = "about 1 min"
 
     /// The formats, most bits first: every weight format the lab writes.
     static let formats: [GGMLType] = [.q8_0, .q6_K, .q5_0, .q4_K, .q4_1, .q4_0]
@@ -65,8 +65,8 @@ public enum BitsVsQualityExperiment: Experiment {
         let path = try lab.realModelPath()
         let file = try GGUFFile(path: path)
         let name = (try? file.string("general.name")) ?? (path as NSString).lastPathComponent
-        let q4_1Share = file.tensors.filter { $0.type == .q4_1 }.count
-        return (path, "\(name) (\((path as NSString).lastPathComponent))", q4_1Share > file.tensors.count / 2)
+        let q4_1Tensors = file.tensors.filter { $0.type == .q4_1 }.count
+        return (path, "\(name) (\((path as NSString).lastPathComponent))", q4_1Tensors > file.tensors.count / 2)
     }
 
     /// One model against the reference; `format` nil for the source file as shipped (a mix).

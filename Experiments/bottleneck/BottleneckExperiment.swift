@@ -6,7 +6,7 @@ import KernelCore
 public enum BottleneckExperiment: Experiment {
     public static let name = "bottleneck"
     public static let summary = "decode and prefill tokens/s from 9M to 1.1B parameters against the bandwidth and int8 limits: where the bottleneck moves"
-    public static let duration = "about 10 min"
+    public static let duration = "about 4 min"
 
     public static func run(_ lab: Lab) throws -> Notebook {
         let settings = Settings.forRun(quick: lab.quick)

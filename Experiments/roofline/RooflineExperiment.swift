@@ -6,7 +6,7 @@ import Foundation
 public enum RooflineExperiment: Experiment {
     public static let name = "roofline"
     public static let summary = "measured bandwidth and int8 ceilings, with every format's best kernel at N = 1 ... 512 placed by arithmetic intensity"
-    public static let duration = "about 6 min"
+    public static let duration = "about 4 min"
 
     public static func run(_ lab: Lab) throws -> Notebook {
         let settings = lab.quick ? RooflineSettings.quick() : RooflineSettings.full()

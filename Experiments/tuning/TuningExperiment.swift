@@ -7,7 +7,7 @@ import Tuner
 public enum TuningExperiment: Experiment {
     public static let name = "tuning"
     public static let summary = "what 1 against 2 threads buys per shape, and what the tuner's choices buy over a fixed default"
-    public static let duration = "about 4 min"
+    public static let duration = "about 2 min"
 
     public static func run(_ lab: Lab) throws -> Notebook {
         let scratch = try lab.scratchDirectory()

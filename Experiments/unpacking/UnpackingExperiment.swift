@@ -6,7 +6,7 @@ import Foundation
 public enum UnpackingExperiment: Experiment {
     public static let name = "unpacking"
     public static let summary = "q4_0 vs q4_K vs q8_0 (and q4_1, q5_0, q6_K) with weights in L2, L3 and DRAM at N = 1 and 512, per ISA tier: does q4_0 beat q4_K?"
-    public static let duration = "about 6 min"
+    public static let duration = "about 5 min"
 
     public static func run(_ lab: Lab) throws -> Notebook {
         let settings = lab.quick ? UnpackingSettings.quick() : UnpackingSettings.full()
