@@ -22,6 +22,7 @@ public final class MatmulDispatch: @unchecked Sendable {
 
     public let threads: Int
     public let policy: Policy
+    public let defaultRule: DefaultKernelRule
     public let registry: KernelRegistry
     let database: TuningDatabase?
     let key: TuningKey
@@ -29,16 +30,14 @@ public final class MatmulDispatch: @unchecked Sendable {
     private var choices: [ChoiceKey: Choice] = [:]
     private var prepared: [PreparedKey: PreparedWeights] = [:]
 
-    /// From this many activation columns the default is a repacked tiled kernel; below it, a row kernel.
-    static let tiledFromColumns = 4
-
-    struct ChoiceKey: Hashable { let type: GGMLType, m: Int, k: Int, nClass: Int }
+    struct ChoiceKey: Hashable { let type: GGMLType, m: Int, k: Int, batch: BatchClass }
     struct PreparedKey: Hashable { let matrix: UnsafeRawPointer, variant: String, parameters: [String: Int] }
 
-    public init(threads: Int, database: TuningDatabase? = nil, policy: Policy = .fast,
+    public init(threads: Int, database: TuningDatabase? = nil, policy: Policy = .fast, defaultRule: DefaultKernelRule = .widest,
                 registry: KernelRegistry = KernelCatalog.registry, context: KernelContext = .shared) {
         self.threads = max(1, threads)
         self.policy = policy
+        self.defaultRule = defaultRule
         self.database = database
         self.registry = registry
         self.context = context
@@ -47,9 +46,8 @@ public final class MatmulDispatch: @unchecked Sendable {
 
     /// The kernel for `matrix` times n columns at this dispatcher's thread count.
     public func choice(for matrix: QuantizedMatrix, n: Int) throws -> Choice {
-        // Classes split where the default rule changes (tiles from 4 columns), so a cached choice fits every N in it.
-        let nClass = n == 1 ? 1 : (n < Self.tiledFromColumns ? 3 : (n <= 32 ? 32 : 512))
-        let key = ChoiceKey(type: matrix.type, m: matrix.rows, k: matrix.columns, nClass: nClass)
+        // The tuner's classes, which split where the default rule changes, so a cached choice fits every N in its class.
+        let key = ChoiceKey(type: matrix.type, m: matrix.rows, k: matrix.columns, batch: BatchClass(n: n))
         if let c = choices[key] { return c }
         let c = switch policy {
         case .reference, .exact: try plainChoice(matrix.type, kind: policy == .exact ? .exact : .reference)
@@ -82,12 +80,13 @@ public final class MatmulDispatch: @unchecked Sendable {
         return p
     }
 
-    /// The database's winner for this shape and thread count, when it names a variant this build and CPU have.
+    /// The database's winner for this shape and thread count, when it names a variant this build and CPU have and
+    /// beat the default (a decision that kept the default leaves the choice to this dispatcher's default rule).
     func tunedChoice(_ matrix: QuantizedMatrix, n: Int) throws -> Choice? {
         guard let database,
               let (decision, exact) = database.lookup(format: matrix.type.name, m: matrix.rows, k: matrix.columns,
                                                       n: n, threads: threads, key: key),
-              decision.bucket.threads == threads,
+              decision.bucket.threads == threads, !decision.keepsDefault,
               let variant = registry.variant(id: decision.winner.variant),
               registry.availability(of: variant).supported else { return nil }
         let parameters = try variant.resolve(KernelParameters(decision.winner.parameters))
@@ -101,27 +100,12 @@ public final class MatmulDispatch: @unchecked Sendable {
         return Choice(variant: v, parameters: try v.resolve(KernelParameters()), origin: kind.rawValue)
     }
 
-    /// Without a tuning result: the widest instruction set this CPU has; repacked tiles for several columns, row
-    /// kernels for one; the threaded form at the dispatcher's thread count when it has more than one.
+    /// Without a tuning result: the shared default rule (`DefaultKernelRule`), which the tuner measures against.
     func defaultChoice(_ type: GGMLType, n: Int) throws -> Choice {
-        let supported = registry.supported(weightType: type)
-        let fast = supported.filter { $0.kind != .exact && $0.kind != .reference }
-        let pool = fast.isEmpty ? supported.filter { $0.kind == .reference } : fast
-        let threaded = pool.filter { $0.kind == .threaded }
-        let single = pool.filter { $0.kind != .threaded }
-        let candidates = threads > 1 && !threaded.isEmpty ? threaded : (single.isEmpty ? pool : single)
-        func isTiled(_ v: KernelVariant) -> Bool { v.method.hasPrefix("tiled") }
-        let wantTiled = n >= Self.tiledFromColumns
-        guard let best = candidates.min(by: { a, b in
-            let ta = isTiled(a) == wantTiled ? 0 : 1, tb = isTiled(b) == wantTiled ? 0 : 1
-            if ta != tb { return ta < tb }
-            return KernelVariant.instructionSetRank(ofID: a.id) < KernelVariant.instructionSetRank(ofID: b.id)
-        }) else { throw ModelError("no kernel multiplies \(type.name) weights on this CPU") }
-        var values: [String: Int] = [:]
-        if best.parameters.contains(where: { $0.name == "threads" }) {
-            values["threads"] = KernelVariant.threadChoices.last { $0 <= threads } ?? 1
+        guard let (variant, parameters) = defaultRule.choose(type, n: n, threads: threads, registry: registry) else {
+            throw ModelError("no kernel multiplies \(type.name) weights on this CPU")
         }
-        return Choice(variant: best, parameters: try best.resolve(KernelParameters(values)), origin: "default")
+        return Choice(variant: variant, parameters: parameters, origin: "default")
     }
 }
 

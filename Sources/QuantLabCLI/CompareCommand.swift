@@ -48,7 +48,7 @@ enum CompareCommand: Command {
         let tokens = try promptTokens(text, model: model, count: min(positions, model.config.contextLength))
         let json = arguments.has("--json")
 
-        let session = try ModelOptions.session(model, arguments, threads: threads, capacity: tokens.count, policy: policy)
+        let session = try ModelOptions.session(model, arguments, threads: threads, capacity: tokens.count, policy: policy, console: console)
         let fastStart = Date()
         let fast = try ModelAccuracy.fastLogits(session, tokens, mode: mode)
         let split = ModelAccuracy.batchedCount(tokens.count, mode: mode)

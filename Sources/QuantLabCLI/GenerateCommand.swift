@@ -47,7 +47,7 @@ enum GenerateCommand: Command {
         guard promptTokens.count < capacity else {
             throw InputError("the prompt has \(promptTokens.count) tokens; the model's context is \(model.config.contextLength)")
         }
-        let session = try ModelOptions.session(model, arguments, threads: threads, capacity: capacity)
+        let session = try ModelOptions.session(model, arguments, threads: threads, capacity: capacity, console: console)
         let json = arguments.has("--json")
         let result = try Generation.run(session: session, tokenizer: tokenizer, prompt: promptTokens, count: count,
                                         sampler: sampler) { piece in if !json { console.write(piece) } }

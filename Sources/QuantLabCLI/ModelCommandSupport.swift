@@ -10,11 +10,17 @@ import Tuner
 enum ModelOptions {
     static let builtinNames = ["builtin", "builtin-qwen2"]
 
-    static func add(to s: inout ArgumentSpec, threads: Bool = true) {
+    static func add(to s: inout ArgumentSpec, threads: Bool = true, databases: Bool = false) {
         s.positional("MODEL", "a GGUF file, or builtin (the synthetic llama model) or builtin-qwen2 (default builtin)")
         s.optionalPositionals = 1
         if threads { s.option("--threads", value: "N", "threads for the fast path (default: every core, \(HostCPU.current.logicalCores))") }
-        s.option("--db", value: "PATH", "tuning database (default $QUANTLAB_TUNING_DB or ~/.cache/quantlab/tuning.json; kernels fall back to defaults where it has no entry)")
+        if databases {
+            s.option("--db", value: "PATH|none,...", "tuning databases to run side by side, comma-separated; none runs the defaults (default $QUANTLAB_TUNING_DB or ~/.cache/quantlab/tuning.json)")
+            s.option("--default-rule", value: "RULE,...", "default rule per database: widest (default) or portable (the handicap); one applies to all")
+        } else {
+            s.option("--db", value: "PATH|none", "tuning database; none runs the kernels' defaults (default $QUANTLAB_TUNING_DB or ~/.cache/quantlab/tuning.json; kernels fall back to defaults where it has no entry)")
+            s.option("--default-rule", value: "RULE", "what runs where the database has no choice: widest (default) or portable (the documented handicap)")
+        }
     }
 
     static func modelName(_ arguments: ParsedArguments) -> String { arguments.positional(0) ?? "builtin" }
@@ -36,15 +42,54 @@ enum ModelOptions {
         try arguments.int("--threads", default: HostCPU.current.logicalCores, in: 1...1024)
     }
 
-    /// The tuning database for this CPU and build, or nil when it has none (kernels then use their defaults).
-    static func database(_ arguments: ParsedArguments) throws -> TuningDatabase? {
-        let database = try TuningDatabase.load(arguments.value("--db") ?? TuningDatabase.defaultPath)
-        return database.keys.contains { $0.0 == .current } ? database : nil
+    /// Which kernels a model command runs: a tuning database (or none) and the default rule for what it leaves.
+    struct Kernels {
+        /// The path given, `none`, or the default path.
+        let name: String
+        /// nil: the defaults run (--db none, a missing file, or a file with no results for this CPU and build).
+        let database: TuningDatabase?
+        let rule: DefaultKernelRule
+        /// Why the database is not used, when it is not.
+        let unused: String?
+
+        init(_ name: String, rule: DefaultKernelRule) throws {
+            self.name = name
+            self.rule = rule
+            if name == "none" {
+                (database, unused) = (nil, "--db none: the kernels' defaults")
+                return
+            }
+            guard FileManager.default.fileExists(atPath: name) else {
+                (database, unused) = (nil, "no tuning database at \(name): the kernels' defaults (quantlab tune writes one)")
+                return
+            }
+            let loaded = try TuningDatabase.load(name)
+            if loaded.keys.contains(where: { $0.0 == .current }) {
+                (database, unused) = (loaded, nil)
+            } else {
+                (database, unused) = (nil, "tuning database \(name) has no results for this CPU and build (\(TuningKey.current)): the kernels' defaults; run quantlab tune")
+            }
+        }
+
+        /// One line for standard error: which database, how much of the model it covers, its verified gains.
+        func describe(_ model: TransformerModel, threads: Int, promptBatch: Int = 512) -> String {
+            let ruleNote = rule == .widest ? "" : " (default rule \(rule.rawValue))"
+            guard let database else { return "kernels\(ruleNote): \(unused!)" }
+            let coverage = TuningCoverage(database: database, workload: ModelWorkload(model: model, promptBatch: promptBatch), threads: threads)
+            return "kernels\(ruleNote): tuning database \(name), \(threads) thread(s): \(coverage.summary)"
+        }
     }
 
+    static func kernels(_ arguments: ParsedArguments) throws -> Kernels {
+        try Kernels(arguments.value("--db") ?? TuningDatabase.defaultPath, rule: TuneCommand.defaultRule(arguments.value("--default-rule")))
+    }
+
+    /// A session on the kernels the arguments name; says on standard error which they are.
     static func session(_ model: TransformerModel, _ arguments: ParsedArguments, threads: Int, capacity: Int,
-                        policy: MatmulDispatch.Policy = .fast) throws -> InferenceSession {
-        let dispatch = MatmulDispatch(threads: threads, database: try database(arguments), policy: policy)
+                        policy: MatmulDispatch.Policy = .fast, console: Console) throws -> InferenceSession {
+        let kernels = try kernels(arguments)
+        if policy == .fast { console.printError(kernels.describe(model, threads: threads)) }
+        let dispatch = MatmulDispatch(threads: threads, database: kernels.database, policy: policy, defaultRule: kernels.rule)
         return try InferenceSession(model: model, dispatch: dispatch, capacity: capacity)
     }
 

@@ -39,7 +39,7 @@ enum PerplexityCommand: Command {
         let text = try ModelOptions.text(arguments, fallback: nil)
         var tokens = try ModelOptions.tokenizer(model).encode(text, addBOS: nil, parseSpecial: false)
         if tokens.count / context > maxChunks { tokens = Array(tokens.prefix(maxChunks * context)) }
-        let session = try ModelOptions.session(model, arguments, threads: threads, capacity: context)
+        let session = try ModelOptions.session(model, arguments, threads: threads, capacity: context, console: console)
         let json = arguments.has("--json")
         if !json { console.printError("\(tokens.count) tokens, \(tokens.count / context) chunks of \(context)") }
         let result = try Perplexity.evaluate(session: session, tokens: tokens, context: context) { done, total, ppl in

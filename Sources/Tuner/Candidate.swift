@@ -37,14 +37,14 @@ public enum SearchSpace {
         }
     }
 
-    /// At most `limit` candidates: every variant's candidate at default parameters (the threaded ones at the full
-    /// budget) is kept, the rest is a seeded uniform sample, so a large space costs a bounded time.
+    /// At most `limit` candidates: every variant's candidate at default parameters (the threaded ones with the most
+    /// threads within the budget, as `DefaultKernelRule` runs them) is kept, the rest is a seeded uniform sample, so a large space costs a bounded time.
     public static func sample(_ candidates: [Candidate], limit: Int, threads budget: Int, registry: KernelRegistry, seed: UInt64) -> [Candidate] {
         guard candidates.count > limit else { return candidates }
         let defaults = candidates.filter { c in
             guard let v = registry.variant(id: c.variant) else { return false }
             return v.parameters.allSatisfy { p in
-                c.parameters[p.name] == (p.name == "threads" ? budget : p.defaultValue)
+                c.parameters[p.name] == (p.name == "threads" ? p.values.filter { $0 <= budget }.max() : p.defaultValue)
             }
         }
         var rng = SplitMix64(seed: seed)

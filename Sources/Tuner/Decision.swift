@@ -1,16 +1,22 @@
 import KernelCore
 
-/// The outcome for one bucket, with the evidence: every finalist's raw samples, the baseline and the rejections.
+/// The outcome for one bucket, with the evidence: every finalist's raw samples, the default's repeat (the noise),
+/// the verdict and the rejections.
 public struct TuningDecision: Codable, Hashable, Sendable {
     public var bucket: ShapeBucket
     public var problem: TuningProblem
+    /// What runs for this bucket: the default candidate unless the verdict is `faster`.
     public var winner: Candidate
     public var winnerSeconds: Double
-    /// Interquartile range over the median of the winner's samples.
+    /// Why the winner is what it is; only `faster` replaces the default.
+    public var verdict: Verdict
+    /// The fastest other finalist's win over the default (default time over its time, minus 1).
+    public var margin: Double
+    /// The measured noise: how far two timings of the default itself disagree, relative (see `DecisionRule`).
     public var noise: Double
     public var runnerUp: Candidate?
     public var runnerUpSeconds: Double?
-    /// The default choice (the widest-ISA variant at its default parameters) and its time.
+    /// The default choice (`DefaultKernelRule` for this bucket's N class and thread budget) and its time.
     public var defaultCandidate: Candidate
     public var defaultSeconds: Double
     /// The scalar reference's time, when it was measured.
@@ -20,11 +26,31 @@ public struct TuningDecision: Codable, Hashable, Sendable {
     public var searchSpaceSize: Int
     public var rejected: [Rejection]
     public var discardedRounds: Int
+    /// The baseline kept drifting after the allowed redos.
     public var noisy: Bool
+    /// The model whose matrices this bucket was tuned for (`tune --model`), nil for the built-in shape set.
+    public var workload: String?
     /// Raw samples (seconds) of every finalist.
     public var samples: [CandidateSamples]
+    /// Raw samples of the default's repeat, timed once after every round.
+    public var defaultRepeat: [Double]
 
     public func samples(of candidate: Candidate) -> [Double]? { samples.first { $0.candidate == candidate }?.seconds }
+
+    /// True when the default runs for this bucket (a tie, too much noise, or dropped by end-to-end verification).
+    public var keepsDefault: Bool { verdict != .faster }
+}
+
+/// Why a decision is what it is.
+public enum Verdict: String, Codable, Hashable, Sendable {
+    /// A candidate beat the default by more than the required margin.
+    case faster
+    /// Nothing beat the default by the required margin: the default stays.
+    case tie
+    /// The default's own repeat disagreed by more than `DecisionRule.maxNoise`: too noisy to decide, the default stays.
+    case tooNoisy = "too_noisy"
+    /// It won in isolation but did not make the model faster end to end: the default stays.
+    case dropped
 }
 
 /// One candidate's timed runs, in seconds.
@@ -33,28 +59,52 @@ public struct CandidateSamples: Codable, Hashable, Sendable {
     public var seconds: [Double]
 }
 
-/// The decision rule: the fastest finalist wins, but it replaces the default only when faster by more than the
-/// measured noise, and among finalists within noise of the fastest the simplest is kept.
+/// The decision rule. Noise is measured, not assumed: the default is timed twice per round (as a candidate and as
+/// the repeat after the round), and the noise is the larger of the two timings' median disagreement and half the
+/// default's interquartile spread. A candidate replaces the default only when it is faster by more than
+/// `requiredMargin(noise)`; among finalists within that margin of the fastest the default stays, else the
+/// simplest; when the noise itself is above `maxNoise` nothing is decided and the default stays.
 public enum DecisionRule {
-    /// Relative noise floor: differences below 2% are never trusted on a shared machine.
-    public static let noiseFloor = 0.02
+    /// The smallest win ever trusted on a shared machine.
+    public static let minimumWin = 0.03
+    /// Above this measured noise the machine is too busy to decide.
+    public static let maxNoise = 0.08
 
-    public static func relativeSpread(_ samples: [Double]) -> Double {
-        guard samples.count >= 2 else { return noiseFloor }
-        return max(noiseFloor, TimingSummary(samples).relativeSpread)
+    public static func requiredMargin(noise: Double) -> Double { max(minimumWin, 2 * noise) }
+
+    /// The noise of a comparison of medians, from two samplings of the same kernel.
+    public static func noise(_ samples: [Double], repeat twin: [Double]) -> Double {
+        guard !samples.isEmpty else { return .infinity }
+        let a = TimingSummary(samples)
+        let disagreement = twin.isEmpty ? 0 : abs(a.median / TimingSummary(twin).median - 1)
+        return max(disagreement, samples.count >= 2 ? a.relativeSpread / 2 : 0)
     }
 
-    /// Returns (winner, runner-up) among `finalists`.
-    public static func choose(_ finalists: [Candidate], samples: [Candidate: [Double]], defaultCandidate: Candidate,
-                              simplicity: (Candidate) -> Int) -> (Candidate, Candidate?) {
+    public struct Outcome: Equatable {
+        public var winner: Candidate, runnerUp: Candidate?, verdict: Verdict, margin: Double, noise: Double
+    }
+
+    public static func decide(_ finalists: [Candidate], samples: [Candidate: [Double]], defaultCandidate: Candidate,
+                              defaultRepeat: [Double], simplicity: (Candidate) -> Int) -> Outcome {
+        let noise = noise(samples[defaultCandidate] ?? [], repeat: defaultRepeat)
         let ranked = finalists.filter { samples[$0]?.isEmpty == false }.sorted { median(samples[$0]) < median(samples[$1]) }
-        guard let fastest = ranked.first else { return (defaultCandidate, nil) }
-        let fastestTime = median(samples[fastest])
-        func noise(_ c: Candidate) -> Double { max(relativeSpread(samples[c] ?? []), relativeSpread(samples[fastest]!)) }
-        // Everyone within noise of the fastest is a tie; the default wins a tie, then the simplest.
-        let ties = ranked.filter { median(samples[$0]) <= fastestTime * (1 + noise($0)) }
-        let winner = ties.contains(defaultCandidate) ? defaultCandidate : ties.min { simplicity($0) < simplicity($1) }!
-        let runnerUp = ranked.first { $0 != winner }
-        return (winner, runnerUp)
+        let challengers = ranked.filter { $0 != defaultCandidate }
+        let defaultTime = median(samples[defaultCandidate])
+        let margin = challengers.first.map { defaultTime / median(samples[$0]) - 1 } ?? 0
+        guard let fastest = ranked.first, defaultTime.isFinite else {
+            return Outcome(winner: defaultCandidate, runnerUp: challengers.first, verdict: .tie, margin: margin, noise: noise)
+        }
+        guard noise <= maxNoise else {
+            return Outcome(winner: defaultCandidate, runnerUp: challengers.first, verdict: .tooNoisy, margin: margin, noise: noise)
+        }
+        // Within the margin of the fastest is a tie among them; only those that beat the default by the margin count.
+        let width = requiredMargin(noise: noise)
+        let ties = ranked.filter { median(samples[$0]) <= median(samples[fastest]) * (1 + width) }
+        let winners = ties.filter { $0 != defaultCandidate && defaultTime / median(samples[$0]) - 1 > width }
+        guard !ties.contains(defaultCandidate), let winner = winners.min(by: { simplicity($0) < simplicity($1) }) else {
+            return Outcome(winner: defaultCandidate, runnerUp: challengers.first, verdict: .tie, margin: margin, noise: noise)
+        }
+        return Outcome(winner: winner, runnerUp: ranked.first { $0 != winner }, verdict: .faster,
+                       margin: defaultTime / median(samples[winner]) - 1, noise: noise)
     }
 }

@@ -4,7 +4,8 @@ import KernelCore
 /// round times every candidate once), and a baseline candidate is timed between rounds. When a
 /// round's baseline drifts from the reference baseline by more than `driftThreshold`, that round's samples are
 /// discarded and the round is redone (up to `maxRedos` times per call, after which samples are kept and the
-/// decision is flagged noisy).
+/// decision is flagged noisy). The baseline timed after each kept round is the default's repeat: two timings of
+/// one kernel, whose disagreement is the noise a decision must beat.
 final class Measurer {
     let runner: CandidateRunner
     let baseline: Candidate
@@ -15,6 +16,8 @@ final class Measurer {
     private(set) var baselineReference: Double?
     private var lastBaseline: Double?
     private(set) var discardedRounds = 0
+    /// The baseline's time after every kept round.
+    private(set) var baselineRepeat: [Double] = []
     private(set) var noisy = false
     /// Called after each timed run with (runs done, runs planned) for progress reports.
     var progress: ((Int) -> Void)?
@@ -53,6 +56,7 @@ final class Measurer {
             }
             if drift > driftThreshold { noisy = true }
             for (candidate, t) in round { samples[candidate, default: []].append(t) }
+            baselineRepeat.append(after)
         }
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
+import KernelCore
 
 /// The unit a tuning decision is made for: format, classes of M, K and N, and the thread budget.
-/// Classes are powers of two (rounded to nearest in log scale), so 576 and 512 share a class and 4096 and 14336 do not.
+/// M and K classes are powers of two (rounded to nearest in log scale), so 576 and 512 share a class and 4096 and
+/// 14336 do not; N classes are the dispatcher's (`BatchClass`), stored as their representative N.
 public struct ShapeBucket: Codable, Hashable, Sendable, CustomStringConvertible, Comparable {
     public var format: String
     public var mClass: Int
@@ -13,22 +15,14 @@ public struct ShapeBucket: Codable, Hashable, Sendable, CustomStringConvertible,
         self.format = format
         mClass = Self.powerClass(m)
         kClass = Self.powerClass(k)
-        nClass = Self.nClass(n)
+        nClass = BatchClass(n: n).rawValue
         self.threads = threads
     }
 
     /// Nearest power of two in log scale.
     static func powerClass(_ value: Int) -> Int { 1 << Int(log2(Double(max(value, 1))).rounded()) }
 
-    /// N classes follow how kernels behave: decode (1), small batches (2-8), mid (9-64), prefill (65+).
-    static func nClass(_ n: Int) -> Int {
-        switch n {
-        case ...1: 1
-        case 2...8: 8
-        case 9...64: 64
-        default: 512
-        }
-    }
+    public var batch: BatchClass { BatchClass(n: nClass) }
 
     /// Distance between buckets of the same format and threads, in log2 units of M, K and N.
     public func distance(to other: ShapeBucket) -> Double {

@@ -27,6 +27,10 @@ public final class Tuner {
     public var referenceFlopLimit = 4e9
     /// Candidates per bucket at most (sampled beyond, keeping every variant's defaults).
     public var maxCandidates = 48
+    /// The rule whose choice every candidate must beat: the dispatcher's.
+    public var defaultRule: DefaultKernelRule = .widest
+    /// Recorded in each decision: the model these shapes come from (`tune --model`).
+    public var workload: String?
 
     public init(registry: KernelRegistry, runner: CandidateRunner, strategy: any SearchStrategy,
                 key: TuningKey = .current, cpu: HostCPU = .current) {
@@ -42,9 +46,10 @@ public final class Tuner {
         public var reused: Bool
     }
 
-    /// Tunes every problem whose bucket has no decision under this key yet (unless `fresh`), saving after each.
+    /// Tunes every problem whose bucket has no decision under this key yet (unless `fresh`), handing each new
+    /// decision to `save` as soon as it is made.
     public func tune(_ problems: [TuningProblem], database: inout TuningDatabase, fresh: Bool = false,
-                     save: (TuningDatabase) throws -> Void) throws -> [Outcome] {
+                     save: (TuningDecision) throws -> Void) throws -> [Outcome] {
         let start = Date()
         var outcomes: [Outcome] = []
         var measuredSoFar = 0.0, measuredProblems = 0
@@ -64,7 +69,7 @@ public final class Tuner {
             }
             let decision = try tuneOne(problem, bucket: b, report: report)
             database.record(decision, key: key)
-            try save(database)
+            try save(decision)
             outcomes.append(Outcome(decision: decision, reused: false))
             measuredSoFar += Date().timeIntervalSince(problemStart)
             measuredProblems += 1
@@ -95,7 +100,7 @@ public final class Tuner {
         guard !verified.isEmpty else {
             throw TunerError("every candidate for \(problem) failed verification; first: \(rejected.first.map { "\($0.candidate): \($0.reason)" } ?? "-")")
         }
-        let defaultCandidate = self.defaultCandidate(verified, threads: problem.threads)
+        let defaultCandidate = self.defaultCandidate(verified, problem: problem)
         let measurer = Measurer(runner: runner, baseline: defaultCandidate)
         var runs = 0
         measurer.progress = { runs += $0; report("timing, run \(runs)", runs) }
@@ -104,34 +109,31 @@ public final class Tuner {
             finalists.append(defaultCandidate)
         }
         let samples = measurer.measure(finalists, measurer.samples[finalists[0]]?.count ?? 1)
-        let (winner, runnerUp) = DecisionRule.choose(finalists, samples: samples, defaultCandidate: defaultCandidate) {
-            SearchSpace.simplicity($0, registry: registry)
-        }
+        let outcome = DecisionRule.decide(finalists, samples: samples, defaultCandidate: defaultCandidate,
+                                          defaultRepeat: measurer.baselineRepeat) { SearchSpace.simplicity($0, registry: registry) }
         var referenceSeconds: Double?
         if let reference, 2.0 * Double(problem.m * problem.k * problem.n) <= referenceFlopLimit, runner.verify(reference) == nil {
             referenceSeconds = median((0..<3).map { _ in runner.time(reference) })
         }
         return TuningDecision(
-            bucket: bucket, problem: problem, winner: winner, winnerSeconds: median(samples[winner]),
-            noise: DecisionRule.relativeSpread(samples[winner] ?? []), runnerUp: runnerUp,
-            runnerUpSeconds: runnerUp.map { median(samples[$0]) }, defaultCandidate: defaultCandidate,
+            bucket: bucket, problem: problem, winner: outcome.winner, winnerSeconds: median(samples[outcome.winner]),
+            verdict: outcome.verdict, margin: outcome.margin, noise: outcome.noise, runnerUp: outcome.runnerUp,
+            runnerUpSeconds: outcome.runnerUp.map { median(samples[$0]) }, defaultCandidate: defaultCandidate,
             defaultSeconds: median(samples[defaultCandidate]), referenceSeconds: referenceSeconds,
-            candidatesConsidered: candidates.count, searchSpaceSize: all.count - (reference == nil ? 0 : 1), rejected: rejected, discardedRounds: measurer.discardedRounds,
-            noisy: measurer.noisy,
-            samples: finalists.compactMap { c in samples[c].map { CandidateSamples(candidate: c, seconds: $0) } })
+            candidatesConsidered: candidates.count, searchSpaceSize: all.count - (reference == nil ? 0 : 1), rejected: rejected,
+            discardedRounds: measurer.discardedRounds, noisy: measurer.noisy, workload: workload,
+            samples: finalists.compactMap { c in samples[c].map { CandidateSamples(candidate: c, seconds: $0) } },
+            defaultRepeat: measurer.baselineRepeat)
     }
 
-    /// The choice without tuning: the widest instruction set's SIMD row kernel at its defaults, or with a thread
-    /// budget above one its threaded form using the whole budget.
-    func defaultCandidate(_ verified: [Candidate], threads: Int) -> Candidate {
-        func rank(_ c: Candidate) -> Int { KernelVariant.instructionSetRank(ofID: c.variant) }
-        let wantedKind: KernelKind = threads > 1 ? .threaded : .simd
-        let atDefaults = verified.filter { c in
-            guard let v = registry.variant(id: c.variant), v.kind == wantedKind else { return false }
-            return v.parameters.allSatisfy { p in
-                p.name == "threads" ? c.parameters["threads"] == threads : c.parameters[p.name] == p.defaultValue
-            }
+    /// The choice without tuning, as the dispatcher makes it (`DefaultKernelRule`), among the verified candidates;
+    /// when the rule's choice failed verification, the simplest verified candidate.
+    func defaultCandidate(_ verified: [Candidate], problem: TuningProblem) -> Candidate {
+        if let type = GGMLType(name: problem.format),
+           let (variant, parameters) = defaultRule.choose(type, n: problem.n, threads: problem.threads, registry: registry, cpu: cpu) {
+            let rule = Candidate(variant: variant.id, parameters: parameters.values)
+            if verified.contains(rule) { return rule }
         }
-        return atDefaults.min { rank($0) < rank($1) } ?? verified.min { SearchSpace.simplicity($0, registry: registry) < SearchSpace.simplicity($1, registry: registry) }!
+        return verified.min { SearchSpace.simplicity($0, registry: registry) < SearchSpace.simplicity($1, registry: registry) }!
     }
 }

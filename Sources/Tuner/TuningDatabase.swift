@@ -1,9 +1,18 @@
 import Foundation
+import KernelCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// The tuning database: versioned JSON holding decisions per key (CPU and build fingerprints) and format.
-/// Loading validates everything before any of it is used; a file that fails is refused whole.
+/// The tuning database: versioned JSON holding decisions per key (CPU and build fingerprints) and format, and the
+/// end-to-end verifications of the decisions tuned for a model. Loading validates everything before any of it is
+/// used; a file that fails is refused whole. Writers hold a lock and merge into what is on disk, so concurrent
+/// runs lose nothing, and write atomically, so a killed run leaves the previous file intact.
 public struct TuningDatabase: Codable, Sendable {
-    public static let currentVersion = 1
+    /// 2: N classes are the dispatcher's, decisions carry a verdict, margin and measured noise, verifications.
+    public static let currentVersion = 2
 
     public struct Entry: Codable, Sendable {
         public var key: TuningKey
@@ -13,10 +22,12 @@ public struct TuningDatabase: Codable, Sendable {
 
     public var version: Int
     public var entries: [Entry]
+    public var verifications: [EndToEndVerification]
 
     public init() {
         version = Self.currentVersion
         entries = []
+        verifications = []
     }
 
     /// `$QUANTLAB_TUNING_DB`, else `~/.cache/quantlab/tuning.json`.
@@ -46,7 +57,8 @@ public struct TuningDatabase: Codable, Sendable {
     /// Structural checks JSON decoding cannot make.
     func validate(source: String) throws {
         guard version == Self.currentVersion else {
-            throw TunerError("tuning database \(source) has version \(version); this build reads version \(Self.currentVersion)")
+            throw TunerError("tuning database \(source) has version \(version); this build reads version \(Self.currentVersion): "
+                             + "delete it and run quantlab tune again, or pass --db to use another file")
         }
         for entry in entries {
             for d in entry.decisions {
@@ -62,6 +74,20 @@ public struct TuningDatabase: Codable, Sendable {
                 guard d.problem.m > 0, d.problem.k > 0, d.problem.n > 0, d.problem.threads > 0 else {
                     throw TunerError("\(where_): shape must be positive")
                 }
+                guard BatchClass(rawValue: d.bucket.nClass) != nil, d.bucket.threads > 0 else {
+                    throw TunerError("\(where_): N class \(d.bucket.nClass) is not one of \(BatchClass.allCases.map(\.rawValue))")
+                }
+                guard d.noise.isFinite, d.noise >= 0, d.margin.isFinite else { throw TunerError("\(where_): noise and margin must be finite") }
+                guard !d.keepsDefault || d.winner == d.defaultCandidate else {
+                    throw TunerError("\(where_): verdict \(d.verdict.rawValue) keeps the default, but the winner is \(d.winner)")
+                }
+            }
+        }
+        for v in verifications {
+            guard v.threads > 0, v.gain.isFinite, v.gain > 0, v.noise.isFinite, v.noise >= 0,
+                  v.decisionsTested >= 0, v.defaultSeconds.isEmpty == (v.decisionsTested == 0), v.defaultSeconds.count == v.tunedSeconds.count,
+                  (v.defaultSeconds + v.tunedSeconds).allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                throw TunerError("\(source): verification \(v.workload) \(v.test) t\(v.threads) has invalid samples or figures")
             }
         }
     }
@@ -88,17 +114,36 @@ public struct TuningDatabase: Codable, Sendable {
         try encoder.encode(self).write(to: url, options: .atomic)
     }
 
+    /// Reads the file at `path` under an exclusive lock (`path.lock`), lets `change` edit it and writes it back
+    /// atomically before releasing the lock: two runs on one database each merge into the other's latest file.
+    @discardableResult
+    public static func update(_ path: String, _ change: (inout TuningDatabase) throws -> Void) throws -> TuningDatabase {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fd = open(path + ".lock", O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { throw TunerError("cannot open the lock file \(path).lock: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw TunerError("cannot lock \(path).lock: \(String(cString: strerror(errno)))") }
+        defer { flock(fd, LOCK_UN) }
+        var database = try load(path)
+        try change(&database)
+        try database.save(path)
+        return database
+    }
+
     /// The decision for exactly this bucket under `key`.
     public func decision(for bucket: ShapeBucket, key: TuningKey) -> TuningDecision? {
         entries.first { $0.key == key && $0.format == bucket.format }?.decisions.first { $0.bucket == bucket }
     }
 
-    /// The tuned choice for a shape: the decision of its bucket, or of the nearest tuned bucket of the same format
-    /// under the same key. Results under another key are never used.
+    /// The tuned choice for a shape: the decision of its bucket, or of the nearest tuned bucket of the same format,
+    /// N class and thread count under the same key (a decode decision never answers a prefill, where the default
+    /// rule itself changes kernels). Results under another key are never used.
     public func lookup(format: String, m: Int, k: Int, n: Int, threads: Int, key: TuningKey) -> (decision: TuningDecision, exact: Bool)? {
-        guard let entry = entries.first(where: { $0.key == key && $0.format == format }), !entry.decisions.isEmpty else { return nil }
         let target = ShapeBucket(format: format, m: m, k: k, n: n, threads: threads)
-        let nearest = entry.decisions.min { $0.bucket.distance(to: target) < $1.bucket.distance(to: target) }!
+        guard let entry = entries.first(where: { $0.key == key && $0.format == format }),
+              let nearest = entry.decisions.filter({ $0.bucket.nClass == target.nClass && $0.bucket.threads == threads })
+                .min(by: { $0.bucket.distance(to: target) < $1.bucket.distance(to: target) }) else { return nil }
         return (nearest, nearest.bucket == target)
     }
 
@@ -113,9 +158,22 @@ public struct TuningDatabase: Codable, Sendable {
         }
     }
 
-    /// Merges another database's decisions (all keys); its decisions replace ours for the same key and bucket.
+    /// Merges another database's decisions and verifications (all keys); its replace ours for the same key and
+    /// bucket (or workload, test and threads).
     public mutating func merge(_ other: TuningDatabase) {
         for entry in other.entries { for d in entry.decisions { record(d, key: entry.key) } }
+        for v in other.verifications { record(v) }
+    }
+
+    /// Adds or replaces the verification of one workload, test and thread count under its key.
+    public mutating func record(_ verification: EndToEndVerification) {
+        verifications.removeAll { $0.sameCell(as: verification) }
+        verifications.append(verification)
+    }
+
+    /// The verifications of a workload under a key.
+    public func verifications(of workload: String, key: TuningKey) -> [EndToEndVerification] {
+        verifications.filter { $0.key == key && $0.workload == workload }.sorted { ($0.threads, $0.test) < ($1.threads, $1.test) }
     }
 
     /// Keys present, with how many decisions each holds.
