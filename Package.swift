@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "KernelTests", dependencies: ["KernelCore", "KernelCatalog", "ReferenceKernels", "QuantFormats", "TestSupport"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "KernelCore", "QuantFormats", "ReferenceKernels", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Tokenizer", "GGUF", "KernelCore", "QuantFormats", "TestSupport"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Tokenizer", "GGUF", "KernelCore", "KernelCatalog", "QuantFormats", "Tuner", "TestSupport"]),
         .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "KernelCore", "KernelCatalog", "QuantFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["QuantLabCLI", "GGUF", "QuantFormats", "Model", "TestSupport"]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzHarness"]),

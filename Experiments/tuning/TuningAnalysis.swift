@@ -85,6 +85,7 @@ extension TuningExperiment {
         /// a bandwidth-bound and a compute-bound product at most.
         let bandwidthGain: Double
         let int8PeakGain: Double
+        let inModel: InModel
 
         func pairs(decode: Bool) -> [ThreadPair] { threadPairs.filter { $0.isDecode == decode } }
         var meanRegret: Double { regret.isEmpty ? .nan : regret.map(\.regret).reduce(0, +) / Double(regret.count) }

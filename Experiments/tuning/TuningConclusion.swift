@@ -17,6 +17,12 @@ extension TuningExperiment {
         parts.append(tuned)
         var text = parts.joined(separator: "; ")
         if !r.regret.isEmpty { text += ", with \(Cell.percent(r.meanRegret, 1)) mean regret on held-out shapes" }
+        let m = r.inModel
+        if let worst = m.sideBySide.min(by: { $0.ratio < $1.ratio }), let best = m.sideBySide.max(by: { $0.ratio < $1.ratio }) {
+            text += ". On the model, timing cold weights predicts in-model matrix times within \(Cell.ratio(m.typicalError(\.coldSeconds))) "
+                + "(hot loop: \(Cell.ratio(m.typicalError(\.hotSeconds)))), and the verified database runs the model at "
+                + "\(Cell.ratio(worst.ratio)) to \(Cell.ratio(best.ratio)) the defaults' speed"
+        }
         return text + "."
     }
 

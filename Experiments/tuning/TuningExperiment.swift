@@ -3,11 +3,12 @@ import Tuner
 
 /// The tuner from an empty database, then again from the database it wrote: what 1 against 2 threads buys per
 /// shape, what the tuned choices buy over the default rule and over the best single fixed choice, and the regret on
-/// shapes never tuned.
+/// shapes never tuned; then `tune --model` on a real model: which timing method predicts the time inside the model,
+/// and the verified database against the defaults.
 public enum TuningExperiment: Experiment {
     public static let name = "tuning"
     public static let summary = "what 1 against 2 threads buys per shape, and what the tuner's choices buy over a fixed default"
-    public static let duration = "about 2 min"
+    public static let duration = "about 5 min"
 
     public static func run(_ lab: Lab) throws -> Notebook {
         let scratch = try lab.scratchDirectory()
@@ -25,6 +26,7 @@ public enum TuningExperiment: Experiment {
         let second = try lab.quantlab(TuneReport.self, ["tune", "--db", database] + tuneArguments + ["--no-heldout"])
         let secondSeconds = Date().timeIntervalSince(started)
 
+        let inModel = try self.inModel(lab, scratch: scratch)
         let after = try lab.quantlab(RooflineReport.self, ["roofline", "--threads", "1,2"])
         let decisions = first.decisions.sorted { $0.bucket < $1.bucket }.map(DecisionRow.init)
         let rejections = first.decisions.flatMap { d in d.rejected.map { "\(d.bucket): \($0.candidate) — \($0.reason)" } }
@@ -33,7 +35,7 @@ public enum TuningExperiment: Experiment {
             secondRunSeconds: secondSeconds, buckets: first.decisions.count, reusedBySecondRun: second.reused,
             decisions: decisions, rejections: rejections, threadPairs: Analysis.threadPairs(decisions), fixed: first.fixed?.rows ?? [], regret: first.regret,
             bandwidthGain: RooflineReport.gain([before, after]) { $0.readGBps },
-            int8PeakGain: RooflineReport.gain([before, after]) { $0.int8Gops })
+            int8PeakGain: RooflineReport.gain([before, after]) { $0.int8Gops }, inModel: inModel)
         return try notebook(results)
     }
 }

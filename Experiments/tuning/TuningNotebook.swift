@@ -18,6 +18,7 @@ extension TuningExperiment {
         decisionSection(&nb, r)
         fixedSection(&nb, r)
         regretSection(&nb, r)
+        inModelSection(&nb, r.inModel)
         conclusion(&nb, r)
         try nb.attach(r)
         return nb
@@ -88,8 +89,10 @@ extension TuningExperiment {
              "\(d.rejected)/\(d.considered) of \(d.searchSpace)"]
         })
         nb.text("""
-            "vs default" is the default rule's choice (the widest instruction set's kernel at its default \
-            parameters, tiled from 4 columns, threaded at 2 threads) timed in the same rounds, over the winner. A \
+            "vs default" is the default rule's choice (`DefaultKernelRule`, what the model runs without a database: the \
+            widest instruction set's kernel at its default parameters, tiled from 4 columns, threaded at 2 threads) \
+            timed in the same rounds, over the kernel that runs for the bucket (the default itself unless a candidate \
+            won by more than the required margin). A \
             runner-up below 1.00x means the winner kept its place within noise as the default or simpler candidate.
             """)
     }

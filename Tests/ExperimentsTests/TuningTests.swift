@@ -40,7 +40,20 @@ import QuantLabCLI
         return T.Results(tuneArguments: [], key: "k", firstRunSeconds: 10, secondRunSeconds: 0.1, buckets: 2, reusedBySecondRun: 2,
                          decisions: rows, rejections: [], threadPairs: T.Analysis.threadPairs(rows),
                          fixed: [.init(format: "q4_0", threads: 1, buckets: 1, bestFixed: "f", tunedSpeedup: fixedSpeedup, worstCase: 1.2)],
-                         regret: [], bandwidthGain: 1.3, int8PeakGain: 2)
+                         regret: [], bandwidthGain: 1.3, int8PeakGain: 2, inModel: inModel)
+    }
+
+    static let inModel = T.InModel(
+        model: "m", workload: "w", tuneSeconds: 30, decisions: 4, replacing: 2,
+        predictions: [.init(role: "attn_q", format: "q4_0", m: 512, k: 512, n: 1, inModelSeconds: 1e-5, coldSeconds: 1.1e-5, hotSeconds: 5e-6),
+                      .init(role: "ffn_up", format: "q4_0", m: 1536, k: 512, n: 1, inModelSeconds: 2e-5, coldSeconds: 2e-5 / 1.1, hotSeconds: 1e-5)],
+        verifications: [],
+        sideBySide: [.init(test: "tg128", threads: 1, defaultTokensPerSecond: 100, tunedTokensPerSecond: 120, ratio: 1.2),
+                     .init(test: "pp512", threads: 1, defaultTokensPerSecond: 500, tunedTokensPerSecond: 495, ratio: 0.99)])
+
+    @Test func predictionErrorIsAFactorEitherWay() {
+        #expect(abs(Self.inModel.typicalError(\.coldSeconds) - 1.1) < 1e-9, "10% high and 10% low are both off by 1.1x")
+        #expect(abs(Self.inModel.typicalError(\.hotSeconds) - 2) < 1e-9)
     }
 
     @Test func fixedChoiceProseFollowsTheMeasuredSpeedup() {
@@ -54,6 +67,7 @@ import QuantLabCLI
         #expect(headline.contains("1.00x on decode"))
         #expect(headline.contains("1.22x as fast as the default rule"))   // geometric mean of 1.5 and 1
         #expect(headline.contains("1.30x as fast as the best single fixed choice"))
+        #expect(headline.contains("within 1.10x (hot loop: 2.00x)") && headline.contains("0.99x to 1.20x the defaults' speed"), "\(headline)")
     }
 
     /// The whole experiment at quick settings (about 10 s on an idle machine): notebook, charts, decisions.
@@ -73,5 +87,11 @@ import QuantLabCLI
         #expect(results.buckets == 8 && results.threadPairs.count == 4)
         #expect(results.reusedBySecondRun == results.buckets)
         #expect(!results.fixed.isEmpty)
+        // tune --model builtin: every role predicted in both tests (the layers at N 1 and 16, the output at N 1 in both);
+        // the database and the defaults side by side at both thread counts and tests.
+        #expect(results.inModel.predictions.count == 2 * 8, "\(results.inModel.predictions.map { "\($0.role) \($0.n)" })")
+        #expect(results.inModel.sideBySide.count == 4 && results.inModel.verifications.count == 4)
+        #expect(notebook.contains("## Verified end to end"))
+        #expect(FileManager.default.fileExists(atPath: out + "/charts/tuning-prediction.svg"))
     }
 }

@@ -80,6 +80,54 @@ import Tuner
         #expect(y.winner.variant == FakeVariants.id("v0"))
     }
 
+    @Test func decisionsRecordVerdictMarginAndMeasuredNoise() throws {
+        var db = TuningDatabase()
+        let d = try Self.tune(ReplayRunner(Self.times), registry: Self.registry, database: &db)[0].decision
+        #expect(d.verdict == .faster && !d.keepsDefault)
+        #expect(abs(d.margin - 1) < 0.1, "the fast kernel halves the default's time: margin \(d.margin)")
+        #expect(d.noise > 0 && d.noise < 0.03, "noise \(d.noise)")
+        #expect(d.defaultRepeat.count >= 7, "the default is timed again after every round")
+    }
+
+    /// A win smaller than the minimum margin is a tie: the default stays.
+    @Test func smallWinsKeepTheDefault() throws {
+        let registry = FakeVariants.registry([("rows", .simd), ("slightly", .tiled)])
+        let rows = [1.00, 1.001, 0.999, 1.0, 1.0, 1.0, 1.0]
+        var db = TuningDatabase()
+        let runner = ReplayRunner([FakeVariants.id("rows"): rows, FakeVariants.id("slightly"): rows.map { $0 * 0.98 }])
+        let d = try Self.tune(runner, registry: registry, database: &db)[0].decision
+        #expect(d.verdict == .tie && d.winner.variant == FakeVariants.id("rows"))
+        #expect(abs(d.margin - 0.0204) < 0.005)
+    }
+
+    /// A default whose own timings scatter by ±30%: a candidate 15% faster in median is no evidence; the decision
+    /// says the machine was too noisy and keeps the default.
+    @Test func aNoisyDefaultKeepsTheDefault() throws {
+        let registry = FakeVariants.registry([("rows", .simd), ("fast", .tiled)])
+        let noisy = [1.0, 1.4, 0.7, 1.3, 0.75, 1.35, 0.8, 1.25, 0.9]
+        var db = TuningDatabase()
+        let runner = ReplayRunner([FakeVariants.id("rows"): noisy, FakeVariants.id("fast"): Array(repeating: 0.85, count: 9)])
+        let d = try Self.tune(runner, registry: registry, database: &db)[0].decision
+        #expect(d.verdict == .tooNoisy, "verdict \(d.verdict), noise \(d.noise)")
+        #expect(d.winner.variant == FakeVariants.id("rows") && d.keepsDefault)
+        #expect(d.noise > DecisionRule.maxNoise)
+    }
+
+    @Test func theRuleComparesMediansAgainstTheDefaultsRepeat() {
+        let a = Candidate(variant: "a"), b = Candidate(variant: "b")
+        let quiet = [1.0, 1.01, 0.99, 1.0, 1.0]
+        // The repeat disagrees with the default by 10%: nothing can be decided.
+        let noisy = DecisionRule.decide([a, b], samples: [a: quiet, b: quiet.map { $0 * 0.5 }], defaultCandidate: a,
+                                        defaultRepeat: quiet.map { $0 * 1.1 }) { _ in 0 }
+        #expect(noisy.verdict == .tooNoisy && noisy.winner == a)
+        // A 5% noise asks for a 10% win: 8% is a tie, 20% wins.
+        let repeat5 = quiet.map { $0 * 1.05 }
+        let tie = DecisionRule.decide([a, b], samples: [a: quiet, b: quiet.map { $0 / 1.08 }], defaultCandidate: a, defaultRepeat: repeat5) { _ in 0 }
+        #expect(tie.verdict == .tie && tie.winner == a)
+        let win = DecisionRule.decide([a, b], samples: [a: quiet, b: quiet.map { $0 / 1.2 }], defaultCandidate: a, defaultRepeat: repeat5) { _ in 0 }
+        #expect(win.verdict == .faster && win.winner == b)
+    }
+
     @Test func strategiesRefuseUnknownOptions() {
         #expect(throws: TunerError.self) { try SearchStrategies.make("halving", options: ["bogus": 1]) }
         #expect(throws: TunerError.self) { try SearchStrategies.make("halving", options: ["eta": 1]) }

@@ -70,9 +70,12 @@ import Tuner
         let cases: [(String, String)] = [
             ("not json", "not valid JSON"),
             (String(good.prefix(good.count / 2)), "not valid JSON"),
-            (good.replacingOccurrences(of: "\"version\":1", with: "\"version\":99"), "version 99"),
+            (good.replacingOccurrences(of: "\"version\":2", with: "\"version\":99"), "version 99"),
+            (good.replacingOccurrences(of: "\"version\":2", with: "\"version\":1"), "run quantlab tune again"),
+            (good.replacingOccurrences(of: "\"nClass\":1", with: "\"nClass\":7"), "N class 7"),
+            (good.replacingOccurrences(of: "\"verdict\":\"faster\"", with: "\"verdict\":\"tie\""), "keeps the default"),
             (good.replacingOccurrences(of: "\"winnerSeconds\":", with: "\"winnerSeconds\":-"), "positive"),
-            ("{\"version\":1}", "missing 'entries'"),
+            ("{\"version\":2}", "missing 'entries'"),
         ]
         for (text, expected) in cases {
             let path = Self.tempPath()
@@ -87,4 +90,39 @@ import Tuner
             }
         }
     }
+
+    /// A decode decision never answers a prefill (the default rule itself changes kernels between the classes).
+    @Test func lookupsStayInTheirNClassAndThreadCount() throws {
+        let (db, _) = try Self.tuned(problems: [TunerDecisionTests.problem])
+        #expect(db.lookup(format: "q4_0", m: 512, k: 512, n: 1, threads: 1, key: TunerDecisionTests.key)?.exact == true)
+        #expect(db.lookup(format: "q4_0", m: 512, k: 512, n: 2, threads: 1, key: TunerDecisionTests.key) == nil)
+        #expect(db.lookup(format: "q4_0", m: 512, k: 512, n: 512, threads: 1, key: TunerDecisionTests.key) == nil)
+        #expect(db.lookup(format: "q4_0", m: 512, k: 512, n: 1, threads: 2, key: TunerDecisionTests.key) == nil)
+    }
+
+    /// Two writers on one file, each recording its own decisions under the lock: neither loses any.
+    @Test func concurrentUpdatesLoseNothing() throws {
+        let path = Self.tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: path + ".lock") }
+        let (db, _) = try Self.tuned(problems: [TunerDecisionTests.problem])
+        let template = db.entries[0].decisions[0]
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 2) { writer in
+            for i in 0..<12 {
+                var d = template
+                d.problem.m = 1 << (writer * 12 + i)
+                d.bucket = ShapeBucket(format: "q4_0", m: d.problem.m, k: 512, n: 1, threads: 1)
+                do { try TuningDatabase.update(path) { $0.record(d, key: TunerDecisionTests.key) } } catch { failures.add("\(error)") }
+            }
+        }
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        #expect(try TuningDatabase.load(path).entries.flatMap(\.decisions).count == 24)
+    }
+}
+
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
 }

@@ -59,15 +59,16 @@ public enum SeedCorpus {
 
     /// Copies of the committed valid database with a wrong version, a negative time and a truncation.
     static func tuningSeeds() throws -> [(String, [UInt8])] {
-        // A real database (`quantlab tune` on one small q4_0 bucket), committed with the corpus.
+        // A real database (`quantlab tune --model builtin` at small settings: decisions of every verdict but
+        // too_noisy, and verifications, one of which dropped its decision), committed with the corpus.
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Corpus/tuning-db/valid.json")
         let valid = try [UInt8](Data(contentsOf: fixture))
         let text = String(decoding: valid, as: UTF8.self)
         return [
-            ("version-2.json", Array(text.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 2").utf8)),
+            ("version-1.json", Array(text.replacingOccurrences(of: "\"version\" : 2", with: "\"version\" : 1").utf8)),
             ("truncated.json", Array(valid.prefix(valid.count / 2))),
-            ("empty-entries.json", Array("{\"version\": 1, \"entries\": []}".utf8)),
+            ("empty-entries.json", Array("{\"version\": 2, \"entries\": [], \"verifications\": []}".utf8)),
         ]
     }
 }
