@@ -65,7 +65,7 @@ let package = Package(
                 dependencies: ["QuantLabCLI", "QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "Tuner", "Model", "CZlib"],
                 path: "Experiments",
                 // Side-by-side runs against llama.cpp's tools: shell and Python, outside the package.
-                exclude: ["accuracy", "kernels", "model-speed", "llama-quantize-parity", "lib"]),
+                exclude: ["accuracy", "kernels", "model-speed", "llama-quantize-parity", "tuning-check", "lib"]),
         .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI", "Experiments"]),
         // Fuzzing (Tests/Fuzz/run.sh builds quantlab-fuzz with libFuzzer); the plain build replays inputs.
         .target(name: "FuzzHarness", dependencies: ["GGUF", "Tokenizer", "Tuner", "Model"], path: "Tests/Fuzz/Harness"),
