@@ -11,7 +11,10 @@ NEED = {"quiet": 0.98, "loaded": 0.97, "handicap": 0.90}
 
 def load(name):
     path = os.path.join(RESULTS, name)
-    return json.load(open(path)) if os.path.exists(path) else None
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):   # missing, or still being written
+        return None
 
 def cpu():
     for line in open("/proc/cpuinfo"):
