@@ -45,9 +45,11 @@ public struct TuningVerifier {
             }
             let bench = try ModelBenchmark(sessions: sessions, tests: [test])
             progress("verifying \(group.count) decision(s) on \(test) at \(threads) thread(s): defaults against tuned, \(repetitions) interleaved runs")
+            let before = MachineLoad.now()
             let samples = try bench.measure(test, repetitions: repetitions)
             return EndToEndVerification(key: key, workload: workload.id, threads: threads, test: test.description, batch: test.batch,
-                                        decisionsTested: group.count, defaultSeconds: samples[0], tunedSeconds: samples[1])
+                                        decisionsTested: group.count, defaultSeconds: samples[0], tunedSeconds: samples[1],
+                                        otherCores: before.map { MachineLoad.otherCores(from: $0, to: MachineLoad.now()) })
         }
     }
 }

@@ -15,13 +15,14 @@ extension TuneCommand {
         for t in threads {
             let reusable = !fresh && outcomes.allSatisfy(\.reused)
             let previous = stored.filter { $0.threads == t }
-            if reusable && previous.count == verifier.tests.count {
+            if reusable && previous.count == verifier.tests.count && !previous.contains(where: \.busy) {
                 results += previous
                 continue
             }
             let checked = try verifier.verify(outcomes.map(\.decision), threads: t) { console.printError("tune: \($0)") }
             for v in checked {
                 let verdict = v.decisionsTested == 0 ? "nothing to verify (every decision kept the default)"
+                    : v.busy ? MachineLoad.describe(otherCores: v.otherCores ?? 0) + "; dropped, the defaults stay (tune again on an idle machine)"
                     : String(format: "%.3fx, noise %.1f%%: %@", v.gain, v.noise * 100, v.kept ? "kept" : "dropped, the defaults stay")
                 console.printError("tune: \(v.test) at \(t) thread(s): \(verdict)")
                 var dropped: [TuningDecision] = []
@@ -52,7 +53,7 @@ extension TuneCommand {
             guard v.decisionsTested > 0 else { return [String(v.threads), v.test, "0", "-", "-", "-", "-", "defaults (nothing won)"] }
             return [String(v.threads), v.test, String(v.decisionsTested),
                     String(format: "%.1f", TimingSummary(v.defaultSeconds).median * 1e3), String(format: "%.1f", TimingSummary(v.tunedSeconds).median * 1e3),
-                    String(format: "%.3fx", v.gain), String(format: "%.1f%%", v.noise * 100), v.kept ? "yes" : "no: dropped"]
+                    String(format: "%.3fx", v.gain), String(format: "%.1f%%", v.noise * 100), v.kept ? "yes" : v.busy ? "no: machine busy" : "no: dropped"]
         }))
     }
 }

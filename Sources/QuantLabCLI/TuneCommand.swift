@@ -25,7 +25,9 @@ enum TuneCommand: Command {
         them: cycling through copies of the weights that together exceed the last-level cache (--hot-cache times one
         matrix over and over instead). Rounds are shuffled and interleaved; the default is timed twice per round,
         and the disagreement of the two is the noise: a candidate replaces the default only when it wins by more
-        than twice the noise (and at least 3%); above 8% noise nothing is decided and the default stays.
+        than twice the noise (and at least 3%; above 8% noise, four times it), else the default stays. Where other
+        processes hold the cores a thread count needs (read from /proc/stat while it is timed), nothing is decided
+        at that thread count: the verdict is "busy" and the default stays; tune again on an idle machine.
         A decision is saved as soon as it is made, under a lock and merged into the file on disk, so a killed run
         continues where it stopped and two runs on one database lose neither's decisions. Results under another
         CPU or build key are never used.
@@ -112,6 +114,10 @@ enum TuneCommand: Command {
         }
         var outcomes = try tuner.tune(problems, database: &database, fresh: arguments.has("--fresh")) { decision in
             try TuningDatabase.update(path) { $0.record(decision, key: key) }
+            if decision.verdict == .busy, let others = decision.otherCores {
+                console.printError("tune: \(decision.problem): \(MachineLoad.describe(otherCores: others)) while it was timed; "
+                                   + "the default stays (the next tune measures it again)")
+            }
         }
         let reused = outcomes.filter(\.reused).count
         if reused > 0 { console.printError("tune: \(reused) of \(outcomes.count) bucket(s) taken from the database without measuring") }

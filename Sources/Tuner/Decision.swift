@@ -34,10 +34,12 @@ public struct TuningDecision: Codable, Hashable, Sendable {
     public var samples: [CandidateSamples]
     /// Raw samples of the default's repeat, timed once after every round.
     public var defaultRepeat: [Double]
+    /// The cores other processes kept busy while the finalists were timed (`MachineLoad`); nil where unknown.
+    public var otherCores: Double?
 
     public func samples(of candidate: Candidate) -> [Double]? { samples.first { $0.candidate == candidate }?.seconds }
 
-    /// True when the default runs for this bucket (a tie, too much noise, or dropped by end-to-end verification).
+    /// True when the default runs for this bucket (a tie, too much noise, a busy machine, or dropped end to end).
     public var keepsDefault: Bool { verdict != .faster }
 }
 
@@ -47,8 +49,11 @@ public enum Verdict: String, Codable, Hashable, Sendable {
     case faster
     /// Nothing beat the default by the required margin: the default stays.
     case tie
-    /// The default's own repeat disagreed by more than `DecisionRule.maxNoise`: too noisy to decide, the default stays.
+    /// The default's own repeat disagreed by more than `DecisionRule.maxNoise` and no win cleared the margin that
+    /// noise asks for: too noisy to decide, the default stays.
     case tooNoisy = "too_noisy"
+    /// Other processes took cores this thread count needed while it was timed (`MachineLoad`): the default stays.
+    case busy
     /// It won in isolation but did not make the model faster end to end: the default stays.
     case dropped
 }
@@ -63,14 +68,16 @@ public struct CandidateSamples: Codable, Hashable, Sendable {
 /// the repeat after the round), and the noise is the larger of the two timings' median disagreement and half the
 /// default's interquartile spread. A candidate replaces the default only when it is faster by more than
 /// `requiredMargin(noise)`; among finalists within that margin of the fastest the default stays, else the
-/// simplest; when the noise itself is above `maxNoise` nothing is decided and the default stays.
+/// simplest. Above `maxNoise` the noise estimate itself is shaky, so the margin is four times the noise rather than
+/// two: a 12x win still counts at 9% noise, a 15% win at 10% noise is "too noisy". Measurements taken while other
+/// processes held the cores the thread count needs decide nothing (`busy`).
 public enum DecisionRule {
     /// The smallest win ever trusted on a shared machine.
     public static let minimumWin = 0.03
-    /// Above this measured noise the machine is too busy to decide.
+    /// Above this measured noise the machine is too noisy for the usual margin.
     public static let maxNoise = 0.08
 
-    public static func requiredMargin(noise: Double) -> Double { max(minimumWin, 2 * noise) }
+    public static func requiredMargin(noise: Double) -> Double { max(minimumWin, (noise > maxNoise ? 4 : 2) * noise) }
 
     /// The noise of a comparison of medians, from two samplings of the same kernel.
     public static func noise(_ samples: [Double], repeat twin: [Double]) -> Double {
@@ -85,7 +92,7 @@ public enum DecisionRule {
     }
 
     public static func decide(_ finalists: [Candidate], samples: [Candidate: [Double]], defaultCandidate: Candidate,
-                              defaultRepeat: [Double], simplicity: (Candidate) -> Int) -> Outcome {
+                              defaultRepeat: [Double], busy: Bool = false, simplicity: (Candidate) -> Int) -> Outcome {
         let noise = noise(samples[defaultCandidate] ?? [], repeat: defaultRepeat)
         let ranked = finalists.filter { samples[$0]?.isEmpty == false }.sorted { median(samples[$0]) < median(samples[$1]) }
         let challengers = ranked.filter { $0 != defaultCandidate }
@@ -94,15 +101,16 @@ public enum DecisionRule {
         guard let fastest = ranked.first, defaultTime.isFinite else {
             return Outcome(winner: defaultCandidate, runnerUp: challengers.first, verdict: .tie, margin: margin, noise: noise)
         }
-        guard noise <= maxNoise else {
-            return Outcome(winner: defaultCandidate, runnerUp: challengers.first, verdict: .tooNoisy, margin: margin, noise: noise)
+        guard !busy else {
+            return Outcome(winner: defaultCandidate, runnerUp: challengers.first, verdict: .busy, margin: margin, noise: noise)
         }
         // Within the margin of the fastest is a tie among them; only those that beat the default by the margin count.
         let width = requiredMargin(noise: noise)
         let ties = ranked.filter { median(samples[$0]) <= median(samples[fastest]) * (1 + width) }
         let winners = ties.filter { $0 != defaultCandidate && defaultTime / median(samples[$0]) - 1 > width }
         guard !ties.contains(defaultCandidate), let winner = winners.min(by: { simplicity($0) < simplicity($1) }) else {
-            return Outcome(winner: defaultCandidate, runnerUp: challengers.first, verdict: .tie, margin: margin, noise: noise)
+            return Outcome(winner: defaultCandidate, runnerUp: challengers.first, verdict: noise > maxNoise ? .tooNoisy : .tie,
+                           margin: margin, noise: noise)
         }
         return Outcome(winner: winner, runnerUp: ranked.first { $0 != winner }, verdict: .faster,
                        margin: defaultTime / median(samples[winner]) - 1, noise: noise)

@@ -20,10 +20,13 @@ public struct EndToEndVerification: Codable, Hashable, Sendable {
     public var gain: Double
     /// Half the interquartile range of the pairs' ratios: how much the gain moves between repetitions.
     public var noise: Double
+    /// The cores other processes kept busy during the runs (`MachineLoad`); nil where unknown. A busy machine
+    /// keeps nothing: its bias repeats, so the noise cannot show it.
+    public var otherCores: Double?
     public var kept: Bool
 
     public init(key: TuningKey, workload: String, threads: Int, test: String, batch: BatchClass, decisionsTested: Int,
-                defaultSeconds: [Double], tunedSeconds: [Double]) {
+                defaultSeconds: [Double], tunedSeconds: [Double], otherCores: Double? = nil) {
         self.key = key
         self.workload = workload
         self.threads = threads
@@ -36,7 +39,15 @@ public struct EndToEndVerification: Codable, Hashable, Sendable {
         let summary = TimingSummary(ratios.isEmpty ? [1] : ratios)
         gain = summary.median
         noise = summary.relativeSpread * summary.median / 2
-        kept = decisionsTested > 0 && gain - 1 > Self.requiredGain(noise: noise)
+        self.otherCores = otherCores
+        kept = decisionsTested > 0 && gain - 1 > Self.requiredGain(noise: noise) && !Self.busy(otherCores, threads: threads)
+    }
+
+    /// Other processes held cores these runs needed.
+    public var busy: Bool { Self.busy(otherCores, threads: threads) }
+
+    static func busy(_ otherCores: Double?, threads: Int) -> Bool {
+        otherCores.map { MachineLoad.isBusy(otherCores: $0, threads: threads) } ?? false
     }
 
     /// The end-to-end gain that counts: beyond twice the noise, and at least 1%.

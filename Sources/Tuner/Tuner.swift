@@ -46,17 +46,20 @@ public final class Tuner {
         public var reused: Bool
     }
 
-    /// Tunes every problem whose bucket has no decision under this key yet (unless `fresh`), handing each new
-    /// decision to `save` as soon as it is made.
+    /// Tunes every problem whose bucket has no decision under this key yet (unless `fresh`; a `busy` decision is
+    /// measured again), handing each new decision to `save` as soon as it is made.
     public func tune(_ problems: [TuningProblem], database: inout TuningDatabase, fresh: Bool = false,
                      save: (TuningDecision) throws -> Void) throws -> [Outcome] {
         let start = Date()
         var outcomes: [Outcome] = []
         var measuredSoFar = 0.0, measuredProblems = 0
-        let toMeasure = problems.filter { fresh || database.decision(for: bucket(of: $0), key: key) == nil }.count
+        func stored(_ b: ShapeBucket) -> TuningDecision? {
+            fresh ? nil : database.decision(for: b, key: key).flatMap { $0.verdict == .busy ? nil : $0 }
+        }
+        let toMeasure = problems.filter { stored(bucket(of: $0)) == nil }.count
         for (index, problem) in problems.enumerated() {
             let b = bucket(of: problem)
-            if !fresh, let existing = database.decision(for: b, key: key) {
+            if let existing = stored(b) {
                 outcomes.append(Outcome(decision: existing, reused: true))
                 continue
             }
@@ -104,13 +107,16 @@ public final class Tuner {
         let measurer = Measurer(runner: runner, baseline: defaultCandidate)
         var runs = 0
         measurer.progress = { runs += $0; report("timing, run \(runs)", runs) }
+        let loadBefore = MachineLoad.now()
         var finalists = strategy.search(verified, measure: measurer.measure)
         if !finalists.contains(defaultCandidate) {
             finalists.append(defaultCandidate)
         }
         let samples = measurer.measure(finalists, measurer.samples[finalists[0]]?.count ?? 1)
+        let otherCores = loadBefore.map { MachineLoad.otherCores(from: $0, to: MachineLoad.now()) }
+        let busy = otherCores.map { MachineLoad.isBusy(otherCores: $0, threads: problem.threads) } ?? false
         let outcome = DecisionRule.decide(finalists, samples: samples, defaultCandidate: defaultCandidate,
-                                          defaultRepeat: measurer.baselineRepeat) { SearchSpace.simplicity($0, registry: registry) }
+                                          defaultRepeat: measurer.baselineRepeat, busy: busy) { SearchSpace.simplicity($0, registry: registry) }
         var referenceSeconds: Double?
         if let reference, 2.0 * Double(problem.m * problem.k * problem.n) <= referenceFlopLimit, runner.verify(reference) == nil {
             referenceSeconds = median((0..<3).map { _ in runner.time(reference) })
@@ -123,7 +129,7 @@ public final class Tuner {
             candidatesConsidered: candidates.count, searchSpaceSize: all.count - (reference == nil ? 0 : 1), rejected: rejected,
             discardedRounds: measurer.discardedRounds, noisy: measurer.noisy, workload: workload,
             samples: finalists.compactMap { c in samples[c].map { CandidateSamples(candidate: c, seconds: $0) } },
-            defaultRepeat: measurer.baselineRepeat)
+            defaultRepeat: measurer.baselineRepeat, otherCores: otherCores)
     }
 
     /// The choice without tuning, as the dispatcher makes it (`DefaultKernelRule`), among the verified candidates;

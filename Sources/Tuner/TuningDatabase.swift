@@ -77,14 +77,16 @@ public struct TuningDatabase: Codable, Sendable {
                 guard BatchClass(rawValue: d.bucket.nClass) != nil, d.bucket.threads > 0 else {
                     throw TunerError("\(where_): N class \(d.bucket.nClass) is not one of \(BatchClass.allCases.map(\.rawValue))")
                 }
-                guard d.noise.isFinite, d.noise >= 0, d.margin.isFinite else { throw TunerError("\(where_): noise and margin must be finite") }
+                guard d.noise.isFinite, d.noise >= 0, d.margin.isFinite, d.otherCores.map({ $0.isFinite && $0 >= 0 }) ?? true else {
+                    throw TunerError("\(where_): noise, margin and load must be finite")
+                }
                 guard !d.keepsDefault || d.winner == d.defaultCandidate else {
                     throw TunerError("\(where_): verdict \(d.verdict.rawValue) keeps the default, but the winner is \(d.winner)")
                 }
             }
         }
         for v in verifications {
-            guard v.threads > 0, v.gain.isFinite, v.gain > 0, v.noise.isFinite, v.noise >= 0,
+            guard v.threads > 0, v.gain.isFinite, v.gain > 0, v.noise.isFinite, v.noise >= 0, v.otherCores.map({ $0.isFinite && $0 >= 0 }) ?? true,
                   v.decisionsTested >= 0, v.defaultSeconds.isEmpty == (v.decisionsTested == 0), v.defaultSeconds.count == v.tunedSeconds.count,
                   (v.defaultSeconds + v.tunedSeconds).allSatisfy({ $0.isFinite && $0 > 0 }) else {
                 throw TunerError("\(source): verification \(v.workload) \(v.test) t\(v.threads) has invalid samples or figures")

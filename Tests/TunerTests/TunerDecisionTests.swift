@@ -116,16 +116,45 @@ import Tuner
     @Test func theRuleComparesMediansAgainstTheDefaultsRepeat() {
         let a = Candidate(variant: "a"), b = Candidate(variant: "b")
         let quiet = [1.0, 1.01, 0.99, 1.0, 1.0]
-        // The repeat disagrees with the default by 10%: nothing can be decided.
-        let noisy = DecisionRule.decide([a, b], samples: [a: quiet, b: quiet.map { $0 * 0.5 }], defaultCandidate: a,
-                                        defaultRepeat: quiet.map { $0 * 1.1 }) { _ in 0 }
+        // The repeat disagrees with the default by 10%: past `maxNoise` the margin is four times the noise, so a 30%
+        // win is too noisy to call and a 2x win still counts.
+        let repeat10 = quiet.map { $0 * 1.1 }
+        let noisy = DecisionRule.decide([a, b], samples: [a: quiet, b: quiet.map { $0 / 1.3 }], defaultCandidate: a,
+                                        defaultRepeat: repeat10) { _ in 0 }
         #expect(noisy.verdict == .tooNoisy && noisy.winner == a)
+        let clear = DecisionRule.decide([a, b], samples: [a: quiet, b: quiet.map { $0 * 0.5 }], defaultCandidate: a,
+                                        defaultRepeat: repeat10) { _ in 0 }
+        #expect(clear.verdict == .faster && clear.winner == b)
         // A 5% noise asks for a 10% win: 8% is a tie, 20% wins.
         let repeat5 = quiet.map { $0 * 1.05 }
         let tie = DecisionRule.decide([a, b], samples: [a: quiet, b: quiet.map { $0 / 1.08 }], defaultCandidate: a, defaultRepeat: repeat5) { _ in 0 }
         #expect(tie.verdict == .tie && tie.winner == a)
         let win = DecisionRule.decide([a, b], samples: [a: quiet, b: quiet.map { $0 / 1.2 }], defaultCandidate: a, defaultRepeat: repeat5) { _ in 0 }
         #expect(win.verdict == .faster && win.winner == b)
+    }
+
+    /// Timings taken while other processes held the cores decide nothing, however clear the win: the bias of a
+    /// shared core repeats in every round, so the noise cannot show it.
+    @Test func aBusyMachineKeepsTheDefault() {
+        let a = Candidate(variant: "a"), b = Candidate(variant: "b")
+        let quiet = [1.0, 1.01, 0.99, 1.0, 1.0]
+        let busy = DecisionRule.decide([a, b], samples: [a: quiet, b: quiet.map { $0 * 0.5 }], defaultCandidate: a,
+                                       defaultRepeat: quiet, busy: true) { _ in 0 }
+        #expect(busy.verdict == .busy && busy.winner == a)
+        #expect(abs(busy.margin - 1) < 0.01, "the margin is still recorded: \(busy.margin)")
+    }
+
+    /// A decision made on a busy machine is not final: the next run measures its bucket again.
+    @Test func busyDecisionsAreMeasuredAgain() throws {
+        var db = TuningDatabase()
+        var first = try Self.tune(ReplayRunner(Self.times), registry: Self.registry, database: &db)[0].decision
+        first.verdict = .busy
+        first.winner = first.defaultCandidate
+        db.record(first, key: Self.key)
+        let again = try Self.tune(ReplayRunner(Self.times), registry: Self.registry, database: &db)[0]
+        #expect(!again.reused && again.decision.verdict == .faster)
+        let settled = try Self.tune(ReplayRunner(Self.times), registry: Self.registry, database: &db)[0]
+        #expect(settled.reused, "a decided bucket is taken from the database")
     }
 
     @Test func strategiesRefuseUnknownOptions() {
