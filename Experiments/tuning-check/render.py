@@ -68,5 +68,8 @@ for phase, text in [("quiet", "`tune --model` on an idle machine, then the datab
     out += ["| " + " | ".join(r) + " |" for r in cells]
     worst = min(float(c[-2][:-1]) for c in cells)
     out += ["", "Worst cell: %.3fx (needed %.2fx)." % (worst, NEED[phase]), ""]
+notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
+if os.path.exists(notes):  # what a run's numbers need said about how they were made
+    out += [open(notes).read().rstrip(), ""]
 open(os.path.join(ROOT, "notebooks-md", "tuning-check.md"), "w").write("\n".join(out) + "\n")
 print("wrote notebooks-md/tuning-check.md")
