@@ -45,7 +45,7 @@ extension TuningExperiment {
             v.decisionsTested == 0 ? [String(v.threads), v.test, "0", "-", "-", "nothing won: defaults"]
                 : [String(v.threads), v.test, String(v.decisionsTested), Cell.ratio(v.gain), Cell.percent(v.noise, 1), v.kept ? "yes" : "dropped"]
         })
-        nb.text("The database written, against the defaults, side by side in one run (`bench-model --db none,DB`, alternating, medians):")
+        nb.text("The database written, against the defaults, side by side in one run (`bench-model --db none,DB`, alternating; tokens/s are medians, the ratio is the median of the per-repetition paired ratios):")
         nb.table(["test", "threads", "defaults (tokens/s)", "tuned (tokens/s)", "tuned / defaults"], r.sideBySide.map { s in
             [s.test, String(s.threads), Cell.fixed(s.defaultTokensPerSecond, 1), Cell.fixed(s.tunedTokensPerSecond, 1), Cell.ratio(s.ratio)]
         })
