@@ -32,15 +32,6 @@ enum PortableHalf {
         return floats(SIMD4(bits(0), bits(1), bits(2), bits(3)))
     }
 
-    /// As `gather`, for a full quad of four blocks (no tail checks).
-    @inline(__always)
-    static func gather4(_ base: UnsafeRawPointer, offset: Int, stride: Int) -> SIMD4<Float> {
-        @inline(__always) func bits(_ i: Int) -> UInt32 {
-            UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset + i * stride, as: UInt16.self)))
-        }
-        return floats(SIMD4(bits(0), bits(1), bits(2), bits(3)))
-    }
-
     /// One half at `offset`, converted.
     @inline(__always)
     static func float(_ base: UnsafeRawPointer, at offset: Int) -> Float {

@@ -62,6 +62,14 @@ struct Codes32 {
         return PortableLanes.widenPairs(products)
     }
 
+    /// The 32 nibble codes of a q4_0-style block whose 16 code bytes start at `offset`: byte j holds value j in its
+    /// low nibble and value j + 16 in its high nibble.
+    @inline(__always)
+    static func nibbles(_ block: UnsafeRawPointer, at offset: Int) -> Codes32 {
+        let pairs = block.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt16>.self)
+        return lowNibbles(first: pairs, second: pairs &>> 4)
+    }
+
     /// Codes from two vectors of byte pairs whose low nibbles are the codes: `first` holds values 0..<16 (byte j:
     /// value j), `second` values 16..<32. The 4-bit formats shift their packed bytes so the wanted nibble is low.
     @inline(__always)

@@ -5,11 +5,11 @@ import QuantFormats
 /// multiply that moves that bit to bit 15 (baseline SSE2 has no per-lane shifts; a compare-and-select was lowered
 /// to a scalar loop). Codes 0...31 are used unsigned, the offset of 16 subtracted through
 /// laneB = 16 * sum(q); four products per lane stay within 4 * 31 * 128 < 2^15.
-enum PortableQ5_0: PortableRowFormat {
+enum PortableQ5_0: OffsetCodesFormat {
     static let weightType = GGMLType.q5_0
     static let activation = PortableActivation.q8_0(sumScale: 16)
     static let quantizeColumn = PortableQuantize.q8_0
-    static let scaleOffset = 0
+    static var bytesPerBlock: Int { Q5_0.bytesPerBlock }
     static let highBitsOffset = 2
     static let codesOffset = 6
     static var evenBits: SIMD8<UInt16> { SIMD8<UInt16>(1 << 0, 1 << 2, 1 << 4, 1 << 6, 1 << 8, 1 << 10, 1 << 12, 1 << 14) }
@@ -18,62 +18,25 @@ enum PortableQ5_0: PortableRowFormat {
     static var evenToTop: SIMD8<UInt16> { SIMD8<UInt16>(1 << 15, 1 << 13, 1 << 11, 1 << 9, 1 << 7, 1 << 5, 1 << 3, 1 << 1) }
     static var oddToTop: SIMD8<UInt16> { SIMD8<UInt16>(1 << 14, 1 << 12, 1 << 10, 1 << 8, 1 << 6, 1 << 4, 1 << 2, 1 << 0) }
 
-    /// Four consecutive blocks of a row; units past `last` repeat it (their activations are zeros).
-    struct Quad: QuadCodes {
-        let blocks: UnsafeRawPointer
-        let last: Int
-
-        /// 16 where `bits & mask` is set, else 0 (`toTop` moves the masked bit to bit 15, then it drops to bit 4).
-        @inline(__always)
-        static func fifthBit(_ bits: SIMD8<UInt16>, _ mask: SIMD8<UInt16>, _ toTop: SIMD8<UInt16>) -> SIMD8<Int16> {
-            PortableLanes.signed(((bits & mask) &* toTop) &>> 11)
-        }
-
-        @inline(__always)
-        func decode(_ unit: Int) -> Codes32 {
-            let block = blocks + Swift.min(unit, last) &* Q5_0.bytesPerBlock
-            let pairs = block.loadUnaligned(fromByteOffset: codesOffset, as: SIMD8<UInt16>.self)
-            let high = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: highBitsOffset, as: UInt32.self))
-            let bitsLow = SIMD8<UInt16>(repeating: UInt16(truncatingIfNeeded: high))
-            let bitsHigh = SIMD8<UInt16>(repeating: UInt16(truncatingIfNeeded: high >> 16))
-            var codes = Codes32.lowNibbles(first: pairs, second: pairs &>> 4)
-            codes.evenLow |= Self.fifthBit(bitsLow, evenBits, evenToTop)
-            codes.oddLow |= Self.fifthBit(bitsLow, oddBits, oddToTop)
-            codes.evenHigh |= Self.fifthBit(bitsHigh, evenBits, evenToTop)
-            codes.oddHigh |= Self.fifthBit(bitsHigh, oddBits, oddToTop)
-            return codes
-        }
-
-        @inline(__always)
-        static func dot(_ w: Codes32, _ a: UnsafeRawPointer) -> SIMD4<Int32> { Codes32.dot(w, a) }
-    }
-
-    static var quadsPerBlock: Int { 1 }
-
-    static func accumulateRow<C: ColumnBatch>(_ row: UnsafeRawPointer, _ activations: UnsafeRawPointer,
-                                              _ layout: ActivationLayout, quads: Range<Int>,
-                                              _ sums: inout PerColumn<SIMD4<Float>>, _: C.Type) {
-        let full = layout.units / 4
-        for quad in quads.lowerBound..<Swift.min(quads.upperBound, full) {
-            accumulate(&sums, row, activations, layout, quad: quad, present: 4, C.self)
-        }
-        if quads.upperBound > full {
-            accumulate(&sums, row, activations, layout, quad: full, present: layout.units % 4, C.self)
-        }
-    }
-
-    /// Adds d_w * d_x * (total - 16 * sum(q_x)) of the quad's `present` blocks to each column's lanes.
+    /// 16 where `bits & mask` is set, else 0 (`toTop` moves the masked bit to bit 15, then it drops to bit 4).
     @inline(__always)
-    static func accumulate<C: ColumnBatch>(_ sums: inout PerColumn<SIMD4<Float>>, _ row: UnsafeRawPointer,
-                                           _ activations: UnsafeRawPointer, _ layout: ActivationLayout,
-                                           quad: Int, present: Int, _: C.Type) {
-        let blocks = row + 4 &* quad &* Q5_0.bytesPerBlock
-        let totals = PortableLanes.quadTotals(C.self, layout.quadActivations(activations, quad: quad),
-                                              Quad(blocks: blocks, last: present - 1))
-        let scales = PortableHalf.gather(blocks, offset: scaleOffset, stride: Q5_0.bytesPerBlock, count: present)
-        for c in 0..<C.count {
-            let d = scales * layout.laneA(activations, column: c, quad: quad)
-            sums[c] += d * (SIMD4<Float>(totals[c]) - layout.laneB(activations, column: c, quad: quad))
-        }
+    static func fifthBit(_ bits: SIMD8<UInt16>, _ mask: SIMD8<UInt16>, _ toTop: SIMD8<UInt16>) -> SIMD8<Int16> {
+        PortableLanes.signed(((bits & mask) &* toTop) &>> 11)
     }
+
+    @inline(__always)
+    static func decode(_ block: UnsafeRawPointer) -> Codes32 {
+        let high = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: highBitsOffset, as: UInt32.self))
+        let bitsLow = SIMD8<UInt16>(repeating: UInt16(truncatingIfNeeded: high))
+        let bitsHigh = SIMD8<UInt16>(repeating: UInt16(truncatingIfNeeded: high >> 16))
+        var codes = Codes32.nibbles(block, at: codesOffset)
+        codes.evenLow |= fifthBit(bitsLow, evenBits, evenToTop)
+        codes.oddLow |= fifthBit(bitsLow, oddBits, oddToTop)
+        codes.evenHigh |= fifthBit(bitsHigh, evenBits, evenToTop)
+        codes.oddHigh |= fifthBit(bitsHigh, oddBits, oddToTop)
+        return codes
+    }
+
+    @inline(__always)
+    static func dot(_ w: Codes32, _ a: UnsafeRawPointer) -> SIMD4<Int32> { Codes32.dot(w, a) }
 }

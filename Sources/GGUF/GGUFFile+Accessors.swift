@@ -64,9 +64,6 @@ extension GGUFFile {
     public func uint8Array(_ key: String) throws -> [UInt8] {
         try getArray(key, "arr[u8]") { if case .uint8(let a) = $0 { a } else { nil } }
     }
-    public func boolArray(_ key: String) throws -> [Bool] {
-        try getArray(key, "arr[bool]") { if case .bool(let a) = $0 { a } else { nil } }
-    }
     /// Any integer element type whose values all fit in `Int`.
     public func intArray(_ key: String) throws -> [Int] {
         try getArray(key, "an array of integers that fit in Int") { $0.intValues }

@@ -46,7 +46,6 @@ enum TuneCommand: Command {
         s.flag("--no-verify", "with --model: keep the decisions without the end-to-end verification")
         s.option("--default-rule", value: "RULE", "what candidates must beat: widest (the dispatcher's default) or portable (the documented handicap: portable SIMD kernels)")
         s.flag("--hot-cache", "time one matrix with hot caches instead of cycling through copies larger than the last-level cache")
-        s.flag("--resume", "continue an interrupted run (decisions already made are kept; this is also the default)")
         s.flag("--fresh", "re-measure buckets that already have decisions")
         s.option("--strategy", value: "NAME", "search strategy: halving (default) or exhaustive")
         s.option("--option", value: "NAME=VALUE", "strategy option, e.g. eta=3, finalists=4, repetitions=7", repeatable: true)
