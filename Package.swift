@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Instruction-set targets get their compile flags only when the package is built on x86-64; elsewhere (arm64) their
-// sources compile to empty catalogs, so the package builds everywhere and the registry picks at run time.
+// sources compile to empty catalogs, so the package builds everywhere and the registry picks at run time. The
+// compiler may use the flagged instructions anywhere in such a module, so KernelCatalog enters it only on a CPU
+// with all of them (`CPUFeature.avx2Target` and `.avx512Target` repeat these feature sets).
 #if arch(x86_64)
 let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c", "-Xcc", "-mbmi2"])]
 let avx512Flags: [SwiftSetting] = [.unsafeFlags([
@@ -20,10 +22,14 @@ let avx512Flags: [SwiftSetting] = []
 //   KernelCore        kernel contract, registry, CPU features, quantized matrices
 //   ReferenceKernels  Kernels/Reference: scalar integer kernels and the f64 exact reference
 //   PortableKernels   Kernels/Portable: Swift SIMD types, any CPU
-//   AVX2Kernels       Kernels/AVX2: AVX2 + FMA + F16C intrinsics
-//   AVX512Kernels     Kernels/AVX512: AVX-512 F/BW/VL + VNNI intrinsics, row (decode) kernels
-//   AVX512TiledKernels Kernels/AVX512Tiled: repacked, register-tiled AVX-512 VNNI kernels for prefill
-//   Probes            Kernels/Probes: the machine's limits (read bandwidth, int8 dot-product peak)
+//   X86AVX2Kernels    Kernels/AVX2: AVX2 + FMA + F16C intrinsics
+//   X86AVX512Kernels  Kernels/AVX512: AVX-512 F/BW/VL + VNNI intrinsics, row (decode) kernels
+//   X86AVX512TiledKernels Kernels/AVX512Tiled: repacked, register-tiled AVX-512 VNNI kernels for prefill
+//   X86Probes         Kernels/Probes: the machine's limits (read bandwidth, int8 dot-product peak)
+// The instruction-set targets' names sort after every other target's on purpose: SwiftPM links objects in that
+// order and the linker keeps the first copy of a helper several modules emit (`__swift_memcpy64_8`, shared
+// specialisations), so the copy every module calls is the baseline one, not one built with AVX-512.
+// Tests/isa-isolation.sh checks the linked binaries for it.
 //   KernelCatalog     every compiled-in variant, in one list
 //   Tuner             search strategies, verified drift-aware measurement, decisions, the tuning database
 //   Tokenizer         GPT-2 byte-level BPE from a GGUF vocabulary, pre-tokenizers, chat template
@@ -46,19 +52,19 @@ let package = Package(
         .target(name: "KernelCore", dependencies: ["QuantFormats"]),
         .target(name: "ReferenceKernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/Reference"),
         .target(name: "PortableKernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/Portable"),
-        .target(name: "AVX2Kernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/AVX2", swiftSettings: avx2Flags),
-        .target(name: "AVX512Kernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/AVX512", swiftSettings: avx512Flags),
-        .target(name: "AVX512TiledKernels", dependencies: ["KernelCore", "QuantFormats", "AVX512Kernels"],
+        .target(name: "X86AVX2Kernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/AVX2", swiftSettings: avx2Flags),
+        .target(name: "X86AVX512Kernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/AVX512", swiftSettings: avx512Flags),
+        .target(name: "X86AVX512TiledKernels", dependencies: ["KernelCore", "QuantFormats", "X86AVX512Kernels"],
                 path: "Kernels/AVX512Tiled", swiftSettings: avx512Flags),
-        .target(name: "Probes", dependencies: ["KernelCore"], path: "Kernels/Probes", swiftSettings: avx512Flags),
+        .target(name: "X86Probes", dependencies: ["KernelCore"], path: "Kernels/Probes", swiftSettings: avx512Flags),
         .target(name: "KernelCatalog",
-                dependencies: ["KernelCore", "ReferenceKernels", "PortableKernels", "AVX2Kernels", "AVX512Kernels", "AVX512TiledKernels"],
+                dependencies: ["KernelCore", "ReferenceKernels", "PortableKernels", "X86AVX2Kernels", "X86AVX512Kernels", "X86AVX512TiledKernels"],
                 path: "Kernels/Catalog"),
         .target(name: "Tuner", dependencies: ["KernelCore", "QuantFormats"]),
         .target(name: "Tokenizer", dependencies: ["GGUF"]),
         .target(name: "Model", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Tuner", "Tokenizer"]),
         .target(name: "Accuracy", dependencies: ["QuantFormats", "KernelCore", "KernelCatalog", "ReferenceKernels"]),
-        .target(name: "QuantLabCLI", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Probes", "Tuner",
+        .target(name: "QuantLabCLI", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "X86Probes", "Tuner",
                                                     "Tokenizer", "Model", "Accuracy"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Experiments",

@@ -1,5 +1,5 @@
 #if arch(x86_64)
-import AVX512Kernels
+import X86AVX512Kernels
 import KernelCore
 import QuantFormats
 

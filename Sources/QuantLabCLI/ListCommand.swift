@@ -8,7 +8,7 @@ enum ListCommand: Command {
     static let usage = "quantlab list [--json] [--format T]"
     static var spec: ArgumentSpec {
         var s = ArgumentSpec()
-        s.flag("--json", "print {\"variants\": [...]}")
+        s.flag("--json", "print {\"variants\": [...], \"withheld_targets\": [...]}")
         s.option("--format", value: "T", "only variants for weight format T (q4_0, q4_K, ...)")
         return s
     }
@@ -29,8 +29,11 @@ enum ListCommand: Command {
                        supported: a.supported, reason: a.reason, summary: v.summary)
         }
         if arguments.has("--json") {
-            struct Listing: Encodable { let variants: [Row] }
-            return try console.printJSON(Listing(variants: rows))
+            struct Withheld: Encodable { let target: String, missing_features: [String] }
+            struct Listing: Encodable { let variants: [Row], withheld_targets: [Withheld] }
+            return try console.printJSON(Listing(variants: rows, withheld_targets: KernelCatalog.withheld.map {
+                Withheld(target: $0.target, missing_features: $0.missing.map(\.rawValue))
+            }))
         }
         let table = rows.map { r in
             [r.id, r.kind, r.features.isEmpty ? "-" : r.features.joined(separator: ","),
@@ -39,5 +42,8 @@ enum ListCommand: Command {
         }
         console.print(formatTable(header: ["variant", "kind", "needs", "parameters", "runs here"], rows: table))
         console.print("\n\(rows.filter(\.supported).count) of \(rows.count) variants run on this CPU")
+        for w in KernelCatalog.withheld {
+            console.print("\(w.target): not registered, this CPU lacks \(w.missing.map(\.rawValue).joined(separator: ", "))")
+        }
     }
 }

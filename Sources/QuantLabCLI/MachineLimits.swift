@@ -1,5 +1,5 @@
 import KernelCore
-import Probes
+import X86Probes
 
 /// The two limits a kernel is judged against: streaming read bandwidth (decode) and int8 dot-product throughput
 /// (prefill), measured here, per thread count, with the widest probe this CPU runs.
@@ -14,7 +14,7 @@ struct MachineLimits: Codable {
     static func measure(threads: [Int], bufferBytes requested: Int? = nil, pool: ThreadPool,
                         progress: (String) -> Void = { _ in }) -> MachineLimits {
         let cpu = HostCPU.current
-        let avx512 = cpu.features.isSuperset(of: [.avx512f, .avx512bw, .avx512_vnni])
+        let avx512 = cpu.features.isSuperset(of: CPUFeature.avx512Target)  // the Probes target's compile flags
         // At least 1 GiB and 8x the last-level cache, so the reads come from memory.
         let bytes = (requested ?? max(1 << 30, 8 * cpu.lastLevelCacheBytes)) / 4096 * 4096
         let buffer = AlignedBuffer(count: bytes)

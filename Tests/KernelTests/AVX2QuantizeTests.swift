@@ -1,6 +1,6 @@
 #if arch(x86_64)
 import Testing
-import AVX2Kernels
+import X86AVX2Kernels
 import KernelCatalog
 import KernelCore
 import QuantFormats
@@ -8,7 +8,7 @@ import QuantFormats
 /// The AVX2 activation quantizers write exactly the scalar `quantizeActivations` bytes, on seeded random data and on
 /// the inputs where vector and scalar rounding could part: zeros, exact .5 ties, a negative or tied largest value,
 /// huge, tiny and denormal magnitudes, and (hostile) infinities and NaN.
-@Suite(.enabled(if: HostCPU.current.features.isSuperset(of: [.avx2, .fma, .f16c]), "needs AVX2, FMA and F16C"))
+@Suite(.enabled(if: HostCPU.current.features.isSuperset(of: CPUFeature.avx2Target), "needs the AVX2 target's features"))
 struct AVX2QuantizeTests {
     static let quantizers: [(name: String, fast: QuantizeRow, traits: FormatTraits)] = [
         ("q8_0", AVX2Quantize.q8_0, .q8_0),
@@ -82,7 +82,7 @@ struct AVX2QuantizeTests {
 /// The AVX2 tiled q4_0 layout cuts K into slices and adds each slice's partial sums into y. The shared variant tests
 /// use K of at most 8 blocks, one slice, so this suite covers several slices (a short last one included), row
 /// counts that are not whole groups, column panels and every tile width, against the scalar reference.
-@Suite(.enabled(if: HostCPU.current.features.isSuperset(of: [.avx2, .fma, .f16c]), "needs AVX2, FMA and F16C"))
+@Suite(.enabled(if: HostCPU.current.features.isSuperset(of: CPUFeature.avx2Target), "needs the AVX2 target's features"))
 struct AVX2TiledSliceTests {
     /// (M, K, N): K = 35 and 65 blocks give slices of 32, 3 and of 32, 32, 1 blocks at slice = 1024.
     static let shapes = [(5, 1120, 3), (37, 2080, 19), (1, 1056, 1)]

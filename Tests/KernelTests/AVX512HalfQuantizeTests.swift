@@ -1,13 +1,13 @@
 #if arch(x86_64)
 import Testing
-import AVX512Kernels
+import X86AVX512Kernels
 import KernelCore
 import QuantFormats
 
 /// The vectorised f16 activation conversion writes exactly the scalar conversion's bytes (round to nearest, ties to
 /// even), so the AVX-512 f16 kernels see the activations the scalar reference sees.
-@Suite(.enabled(if: HostCPU.current.features.isSuperset(of: [.avx512f, .avx512bw, .avx512vl, .f16c]),
-                "needs AVX-512 F/BW/VL and F16C"))
+@Suite(.enabled(if: HostCPU.current.features.isSuperset(of: CPUFeature.avx512Target),
+                "needs the AVX-512 target's features"))
 struct AVX512HalfQuantizeTests {
     static func halves(_ quantize: QuantizeRow, _ values: [Float]) -> [UInt16] {
         var out = [UInt16](repeating: 0xFFFF, count: values.count)

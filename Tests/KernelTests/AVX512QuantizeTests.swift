@@ -1,13 +1,13 @@
 #if arch(x86_64)
 import Testing
-import AVX512Kernels
+import X86AVX512Kernels
 import KernelCore
 import QuantFormats
 
 /// The vectorised activation quantizers write exactly the scalar quantizers' bytes: the row and tiled AVX-512
 /// kernels are only as exact as the integers these produce.
-@Suite(.enabled(if: HostCPU.current.features.isSuperset(of: [.avx512f, .avx512bw, .avx512vl, .avx512dq]),
-                "needs AVX-512 F/BW/VL/DQ"))
+@Suite(.enabled(if: HostCPU.current.features.isSuperset(of: CPUFeature.avx512Target),
+                "needs the AVX-512 target's features"))
 struct AVX512QuantizeTests {
     struct Case: CustomStringConvertible, Sendable {
         let name: String
