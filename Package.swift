@@ -60,7 +60,10 @@ let package = Package(
         .target(name: "KernelCatalog",
                 dependencies: ["KernelCore", "ReferenceKernels", "PortableKernels", "X86AVX2Kernels", "X86AVX512Kernels", "X86AVX512TiledKernels"],
                 path: "Kernels/Catalog"),
-        .target(name: "Tuner", dependencies: ["KernelCore", "QuantFormats"]),
+        // KernelSourceHash.swift is generated at build time from the kernel sources (Plugins/KernelSourceHashPlugin).
+        .executableTarget(name: "KernelSourceHashTool"),
+        .plugin(name: "KernelSourceHashPlugin", capability: .buildTool(), dependencies: ["KernelSourceHashTool"]),
+        .target(name: "Tuner", dependencies: ["KernelCore", "QuantFormats"], plugins: ["KernelSourceHashPlugin"]),
         .target(name: "Tokenizer", dependencies: ["GGUF"]),
         .target(name: "Model", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Tuner", "Tokenizer"]),
         .target(name: "Accuracy", dependencies: ["QuantFormats", "KernelCore", "KernelCatalog", "ReferenceKernels"]),
