@@ -87,8 +87,12 @@ public final class ThreadPool: @unchecked Sendable {
                 nextTask.store(0, ordering: .relaxed)
                 busyWorkers.store(threads - 1, ordering: .relaxed)
                 let job = (generation.load(ordering: .relaxed) >> 16) + 1
-                generation.store(job << 16 | (threads - 1), ordering: .releasing)
-                if parked.load(ordering: .acquiring) > 0 {
+                // Publishing the job and reading `parked` are sequentially consistent, as are the worker's
+                // `parked` increment and its re-read of the generation: with release/acquire alone the load of
+                // `parked` may pass the store (x86 reorders a store with a later load), so the caller sees no
+                // parked worker while that worker sees the old generation and sleeps through the job: a deadlock.
+                generation.store(job << 16 | (threads - 1), ordering: .sequentiallyConsistent)
+                if parked.load(ordering: .sequentiallyConsistent) > 0 {
                     pthread_mutex_lock(&mutex)
                     pthread_cond_broadcast(&wake)
                     pthread_mutex_unlock(&mutex)
@@ -118,8 +122,8 @@ public final class ThreadPool: @unchecked Sendable {
                     spinHint()
                 } else {
                     pthread_mutex_lock(&mutex)
-                    parked.add(1, ordering: .releasing)
-                    while generation.load(ordering: .acquiring) == seen { pthread_cond_wait(&wake, &mutex) }
+                    parked.add(1, ordering: .sequentiallyConsistent)
+                    while generation.load(ordering: .sequentiallyConsistent) == seen { pthread_cond_wait(&wake, &mutex) }
                     parked.subtract(1, ordering: .releasing)
                     pthread_mutex_unlock(&mutex)
                 }

@@ -48,4 +48,29 @@ import KernelCore
         pool.run(tasks: 10, threads: 2) { sum.add($0, ordering: .relaxed) }
         #expect(sum.load(ordering: .relaxed) == 90)
     }
+    /// Back-to-back two-thread jobs with a worker that parks after a few spins, so nearly every job meets a worker
+    /// on its way to sleep: the hand-off race that deadlocked the pool under release/acquire ordering (a standalone
+    /// copy of that version hung in 4 of 5 two-second runs of this loop; this one ran 8 million jobs in 20 s). A hang fails
+    /// the test at the deadline rather than stalling the suite.
+    @Test func parkingEdgeNeverLosesAWakeUp() {
+        let pool = ThreadPool(capacity: 2, spinIterations: 20)
+        let finished = DispatchSemaphore(value: 0)
+        let wrong = Atomic<Int>(0)
+        Thread.detachNewThread {
+            let stop = Date().addingTimeInterval(2)
+            var job = 0
+            while Date() < stop {
+                let sum = Atomic<Int>(0)
+                pool.run(tasks: 2, threads: 2) { sum.add($0 + 1, ordering: .relaxed) }
+                if sum.load(ordering: .relaxed) != 3 { wrong.add(1, ordering: .relaxed) }
+                job += 1
+                var pause = 0
+                for i in 0..<(job % 64) { pause &+= i }   // vary the gap so the worker is caught at every stage
+                if pause == -1 { print(pause) }
+            }
+            finished.signal()
+        }
+        #expect(finished.wait(timeout: .now() + 30) == .success, "a job never finished: a worker slept through it")
+        #expect(wrong.load(ordering: .relaxed) == 0)
+    }
 }
