@@ -101,11 +101,14 @@ struct BuiltinModelTests {
         #expect(throws: ModelError.self) { try ReferenceForward(model: model).logits(tokens: []) }
     }
 
-    /// Perplexity by the fast path equals perplexity computed from the reference path's logits.
+    /// Perplexity by the session equals perplexity computed, chunk by chunk, from the f64 reference path's logits.
+    /// The session runs the exact kernels (f32 activations, f64 sums), so what is left is f32 arithmetic and the test
+    /// checks the method (chunks, scored positions, targets). The fast kernels' activation rounding moves this
+    /// model's perplexity by about 1% (1.2% with the AVX2 kernels), which is `fastAgreesWithReference`'s business.
     @Test func perplexityMatchesReferenceLogits() throws {
         let model = try Self.model(.builtin)
         let tokens = try Self.tokens(model, count: 128)
-        let session = try InferenceSession(model: model, dispatch: MatmulDispatch(threads: 2), capacity: 64)
+        let session = try InferenceSession(model: model, dispatch: MatmulDispatch(threads: 2, policy: .exact), capacity: 64)
         let result = try Perplexity.evaluate(session: session, tokens: tokens, context: 64)
         #expect(result.chunks == 2 && result.tokensScored == 2 * 31)
         var nll = 0.0
@@ -115,7 +118,7 @@ struct BuiltinModelTests {
             for (i, row) in logits.enumerated() { nll -= LogitComparison.logSoftmax(row)[part[33 + i]] }
         }
         let expected = exp(nll / 62)
-        #expect(abs(result.ppl / expected - 1) < 0.01, "fast \(result.ppl), reference \(expected)")
+        #expect(abs(result.ppl / expected - 1) < 1e-3, "session \(result.ppl), reference \(expected)")
         #expect(throws: ModelError.self) { try Perplexity.evaluate(session: session, tokens: Array(tokens.prefix(10)), context: 64) }
     }
 }
