@@ -43,6 +43,8 @@ extension TuningExperiment {
         let considered: Int
         let searchSpace: Int
         let discardedRounds: Int
+        /// Timed while other processes held the cores: it decided nothing, and the next run measures it again.
+        let busy: Bool
 
         var shape: String { "\(m)x\(k)x\(n)" }
     }
@@ -74,7 +76,8 @@ extension TuningExperiment {
         let firstRunSeconds: Double
         let secondRunSeconds: Double
         let buckets: Int
-        /// Buckets the second run took from the database (all of them, when the database works).
+        /// Buckets the second run took from the database: every one the first run decided (busy ones are measured
+        /// again by design).
         let reusedBySecondRun: Int
         let decisions: [DecisionRow]
         let rejections: [String]
@@ -87,6 +90,7 @@ extension TuningExperiment {
         let int8PeakGain: Double
         let inModel: InModel
 
+        var decidedByFirstRun: Int { decisions.filter { !$0.busy }.count }
         func pairs(decode: Bool) -> [ThreadPair] { threadPairs.filter { $0.isDecode == decode } }
         var meanRegret: Double { regret.isEmpty ? .nan : regret.map(\.regret).reduce(0, +) / Double(regret.count) }
     }
@@ -100,6 +104,6 @@ extension TuningExperiment.DecisionRow {
                   vsReference: d.referenceSeconds.map { $0 / d.winnerSeconds }, vsDefault: d.defaultSeconds / d.winnerSeconds,
                   vsRunnerUp: d.runnerUpSeconds.map { $0 / d.winnerSeconds }, noise: d.noise, noisy: d.noisy,
                   rejected: d.rejected.count, considered: d.candidatesConsidered, searchSpace: d.searchSpaceSize,
-                  discardedRounds: d.discardedRounds)
+                  discardedRounds: d.discardedRounds, busy: d.verdict == .busy)
     }
 }
