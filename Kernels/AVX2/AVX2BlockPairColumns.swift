@@ -42,7 +42,7 @@ struct AVX2BlockPairColumns {
         precondition(storage.count >= n * pairs * Self.entryBytes, "column table storage too small")
         entries = UnsafeRawPointer(storage.base)
         let withSums = activation == .q8_1
-        let blockBytes = activation.bytesPerBlock, codesOffset = withSums ? 4 : 2
+        let blockBytes = activation.bytesPerBlock, codesOffset = withSums ? Q8_1.quantsOffset : Q8_0.quantsOffset
         let columnBytes = blocks * blockBytes
         let ones8 = _mm_set1_epi8(1), ones16 = _mm_set1_epi16(1)
         for c in 0..<n {
@@ -60,7 +60,7 @@ struct AVX2BlockPairColumns {
                 }
                 entry.storeBytes(of: Self.half(block), toByteOffset: Self.scalesOffset + 4 * half, as: Float.self)
                 if withSums {
-                    entry.storeBytes(of: Self.half(block + 2), toByteOffset: Self.sumsOffset + 4 * half, as: Float.self)
+                    entry.storeBytes(of: Self.half(block + Q8_1.sumOffset), toByteOffset: Self.sumsOffset + 4 * half, as: Float.self)
                 }
             }
         }

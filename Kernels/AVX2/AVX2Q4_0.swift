@@ -14,7 +14,7 @@ enum AVX2Q4_0: AVX2BlockPairFormat {
     /// Layout (Q4_0): f16 d at 0, 16 bytes of nibbles at 2 (low nibble q[j], high nibble q[j + 16]).
     @inline(__always)
     static func unpack(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer) -> AVX2WeightPair {
-        let (low, high) = AVX2Vector.splitNibbles(AVX2Vector.pair(first + 2, second + 2))
+        let (low, high) = AVX2Vector.splitNibbles(AVX2Vector.pair(first + Q4_0.quantsOffset, second + Q4_0.quantsOffset))
         return AVX2WeightPair(low: low, high: high, scales: AVX2Vector.halves(first, second), minimums: _mm_setzero_ps())
     }
 

@@ -15,9 +15,9 @@ enum AVX2Q4_1: AVX2BlockPairFormat {
     /// Layout (Q4_1): f16 d at 0, f16 m at 2, 16 bytes of nibbles at 4 (low nibble q[j], high nibble q[j + 16]).
     @inline(__always)
     static func unpack(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer) -> AVX2WeightPair {
-        let (low, high) = AVX2Vector.splitNibbles(AVX2Vector.pair(first + 4, second + 4))
+        let (low, high) = AVX2Vector.splitNibbles(AVX2Vector.pair(first + Q4_1.quantsOffset, second + Q4_1.quantsOffset))
         return AVX2WeightPair(low: low, high: high, scales: AVX2Vector.halves(first, second),
-                              minimums: AVX2Vector.halves(first + 2, second + 2))
+                              minimums: AVX2Vector.halves(first + Q4_1.minimumOffset, second + Q4_1.minimumOffset))
     }
 
     static var variants: [KernelVariant] {

@@ -21,18 +21,13 @@ enum AVX2Q4_K: AVX2RowTileKernel {
         var dmin: __m128
     }
 
-    /// Byte layout (Q4_K): f16 d at 0, f16 dmin at 2, 12 bytes of packed 6-bit scales and minimums at 4, 128 bytes of
-    /// nibbles at 16. The scales are unpacked as ggml's `utmp` shuffle does, four at a time in general registers.
+    /// The scales unpacked as ggml's `utmp` shuffle does (`Q4_K.unpackScalesAndMinimums`), then widened to int16.
     @inline(__always) static func header(_ block: UnsafeRawPointer) -> Header {
-        let u0 = block.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
-        let u1 = block.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
-        let u2 = block.loadUnaligned(fromByteOffset: 12, as: UInt32.self)
-        let low6: UInt32 = 0x3f3f_3f3f, low4: UInt32 = 0x0f0f_0f0f, top2: UInt32 = 0x0303_0303
-        let scales = UInt64(u0 & low6) | UInt64((u2 & low4) | (((u0 >> 6) & top2) << 4)) << 32
-        let minimums = UInt64(u1 & low6) | UInt64(((u2 >> 4) & low4) | (((u1 >> 6) & top2) << 4)) << 32
+        let (scales, minimums) = Q4_K.unpackScalesAndMinimums(block + Q4_K.scalesOffset)
         let scales16 = _mm256_cvtepu8_epi16(_mm_set1_epi64x(Int64(bitPattern: scales)))
         return Header(scales: scales16, minimums: _mm_cvtepu8_epi16(_mm_cvtsi64_si128(Int64(bitPattern: minimums))),
-                      d: AVX2Vector.broadcastHalf(block), dmin: _mm256_castps256_ps128(AVX2Vector.broadcastHalf(block + 2)))
+                      d: AVX2Vector.broadcastHalf(block + Q4_K.scaleOffset),
+                      dmin: _mm256_castps256_ps128(AVX2Vector.broadcastHalf(block + Q4_K.minimumOffset)))
     }
 
     @inline(__always)
@@ -55,7 +50,7 @@ enum AVX2Q4_K: AVX2RowTileKernel {
                 let lowScale = _mm256_set1_epi16(Int16(4 * chunk) | Int16(4 * chunk + 1) << 8)
                 let highScale = _mm256_set1_epi16(Int16(4 * chunk + 2) | Int16(4 * chunk + 3) << 8)
                 for r in 0..<R {
-                    let packed = (rows[r] + weightOffset).loadUnaligned(fromByteOffset: 16 + 32 * chunk, as: __m256i.self)
+                    let packed = (rows[r] + weightOffset).loadUnaligned(fromByteOffset: Q4_K.quantsOffset + 32 * chunk, as: __m256i.self)
                     let low = _mm256_and_si256(packed, lowNibbles)
                     let high = _mm256_and_si256(_mm256_srli_epi16(packed, 4), lowNibbles)
                     let scaleLow = _mm256_shuffle_epi8(headers[r].scales, lowScale)

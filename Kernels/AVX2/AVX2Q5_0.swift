@@ -16,11 +16,11 @@ enum AVX2Q5_0: AVX2BlockPairFormat {
     /// Layout (Q5_0): f16 d at 0, u32 qh at 2 (bit j = bit 4 of q[j]), 16 bytes of low nibbles at 6.
     @inline(__always)
     static func unpack(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer) -> AVX2WeightPair {
-        let (low, high) = AVX2Vector.splitNibbles(AVX2Vector.pair(first + 6, second + 6))
+        let (low, high) = AVX2Vector.splitNibbles(AVX2Vector.pair(first + Q5_0.quantsOffset, second + Q5_0.quantsOffset))
         // Each half holds one block's qh four times; bytes 0-7 of the low codes need qh byte 0, 8-15 byte 1, and the
         // high codes (q[16..31]) bytes 2 and 3.
-        let bits = _mm256_set_m128i(_mm_set1_epi32(second.loadUnaligned(fromByteOffset: 2, as: Int32.self)),
-                                    _mm_set1_epi32(first.loadUnaligned(fromByteOffset: 2, as: Int32.self)))
+        let bits = _mm256_set_m128i(_mm_set1_epi32(second.loadUnaligned(fromByteOffset: Q5_0.highBitsOffset, as: Int32.self)),
+                                    _mm_set1_epi32(first.loadUnaligned(fromByteOffset: Q5_0.highBitsOffset, as: Int32.self)))
         let lowBytes = _mm256_setr_epi64x(0, 0x0101_0101_0101_0101, 0, 0x0101_0101_0101_0101)
         let highBytes = _mm256_setr_epi64x(0x0202_0202_0202_0202, 0x0303_0303_0303_0303, 0x0202_0202_0202_0202, 0x0303_0303_0303_0303)
         let bit4 = _mm256_set1_epi8(0x10)

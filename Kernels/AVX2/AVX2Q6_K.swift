@@ -35,17 +35,17 @@ enum AVX2Q6_K: AVX2RowTileKernel {
             var sums = InlineArray<C, InlineArray<R, __m256i>>(repeating: .init(repeating: _mm256_setzero_si256()))
             // The 16 int8 scales as int16, for the offset term.
             let scales16 = InlineArray<R, __m256i> {
-                _mm256_cvtepi8_epi16((rows[$0] + weightOffset).loadUnaligned(fromByteOffset: 192, as: __m128i.self))
+                _mm256_cvtepi8_epi16((rows[$0] + weightOffset).loadUnaligned(fromByteOffset: Q6_K.scalesOffset, as: __m128i.self))
             }
             for half in 0..<2 {
                 for r in 0..<R {
                     let block = rows[r] + weightOffset
                     // Layout (Q6_K): ql at 0 (64 bytes per half), qh at 128 (32 per half), int8 scales at 192.
-                    let lowBits0 = block.loadUnaligned(fromByteOffset: 64 * half, as: __m256i.self)
-                    let lowBits1 = block.loadUnaligned(fromByteOffset: 64 * half + 32, as: __m256i.self)
-                    let highBits = block.loadUnaligned(fromByteOffset: 128 + 32 * half, as: __m256i.self)
+                    let lowBits0 = block.loadUnaligned(fromByteOffset: Q6_K.lowBitsOffset + 64 * half, as: __m256i.self)
+                    let lowBits1 = block.loadUnaligned(fromByteOffset: Q6_K.lowBitsOffset + 64 * half + 32, as: __m256i.self)
+                    let highBits = block.loadUnaligned(fromByteOffset: Q6_K.highBitsOffset + 32 * half, as: __m256i.self)
                     let halfScales = _mm256_broadcastsi128_si256(
-                        _mm_cvtepi8_epi16(_mm_cvtsi64_si128(block.loadUnaligned(fromByteOffset: 192 + 8 * half, as: Int64.self))))
+                        _mm_cvtepi8_epi16(_mm_cvtsi64_si128(block.loadUnaligned(fromByteOffset: Q6_K.scalesOffset + 8 * half, as: Int64.self))))
                     let codes: InlineArray<4, __m256i> = [
                         _mm256_or_si256(_mm256_and_si256(lowBits0, lowNibbles),
                                         _mm256_slli_epi16(_mm256_and_si256(highBits, twoBits), 4)),
@@ -59,7 +59,7 @@ enum AVX2Q6_K: AVX2RowTileKernel {
                     for k in 0..<4 {
                         let scale = _mm256_shuffle_epi8(halfScales, scaleMask(k))
                         for c in 0..<C {
-                            let y = (activations[c] + activationOffset).loadUnaligned(fromByteOffset: 4 + 128 * half + 32 * k, as: __m256i.self)
+                            let y = (activations[c] + activationOffset).loadUnaligned(fromByteOffset: Q8_K.quantsOffset + 128 * half + 32 * k, as: __m256i.self)
                             sums[c][r] = _mm256_add_epi32(sums[c][r], _mm256_madd_epi16(_mm256_maddubs_epi16(codes[k], y), scale))
                         }
                     }
@@ -68,11 +68,11 @@ enum AVX2Q6_K: AVX2RowTileKernel {
             for c in 0..<C {
                 let a = activations[c] + activationOffset
                 let d8 = _mm256_set1_ps(a.loadUnaligned(as: Float.self))
-                let bsums = a.loadUnaligned(fromByteOffset: 260, as: __m256i.self)
+                let bsums = a.loadUnaligned(fromByteOffset: Q8_K.sumsOffset, as: __m256i.self)
                 for r in 0..<R {
                     // sum(scale * (q + 32) * y) - 32 * sum(scale[s] * bsum[s]).
                     let offsetTerm = _mm256_slli_epi32(_mm256_madd_epi16(scales16[r], bsums), 5)
-                    let d = _mm256_mul_ps(AVX2Vector.broadcastHalf(rows[r] + weightOffset + 208), d8)
+                    let d = _mm256_mul_ps(AVX2Vector.broadcastHalf(rows[r] + weightOffset + Q6_K.scaleOffset), d8)
                     accumulators[c][r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(sums[c][r], offsetTerm)), d, accumulators[c][r])
                 }
             }

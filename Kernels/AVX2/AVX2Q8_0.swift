@@ -53,11 +53,11 @@ enum AVX2Q8_0: AVX2RowTileKernel {
         let weightOffset = b &* Q8_0.bytesPerBlock
         for r in 0..<R {
             let block = rows[r] + weightOffset
-            let codes = block.loadUnaligned(fromByteOffset: 2, as: __m256i.self)
+            let codes = block.loadUnaligned(fromByteOffset: Q8_0.quantsOffset, as: __m256i.self)
             let magnitudes = _mm256_sign_epi8(codes, codes)
             let d = AVX2Vector.broadcastHalf(block)
             for c in 0..<C {
-                let y = (blocks[c] + weightOffset).loadUnaligned(fromByteOffset: 2, as: __m256i.self)
+                let y = (blocks[c] + weightOffset).loadUnaligned(fromByteOffset: Q8_0.quantsOffset, as: __m256i.self)
                 let sums = _mm256_madd_epi16(_mm256_maddubs_epi16(magnitudes, _mm256_sign_epi8(y, codes)), ones16)
                 let scale = _mm256_mul_ps(d, _mm256_set1_ps(scales[c][b]))
                 accumulators[c][r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), scale, accumulators[c][r])

@@ -33,7 +33,7 @@ struct AVX2Q8_0Columns {
                 let block = xq + c * columnBytes + b * Q8_0.bytesPerBlock
                 scalesOut[c * blocks + b] = AVX2BlockPairColumns.half(block)
                 guard offset != 0 else { continue }
-                let codes = block.loadUnaligned(fromByteOffset: 2, as: __m256i.self)
+                let codes = block.loadUnaligned(fromByteOffset: Q8_0.quantsOffset, as: __m256i.self)
                 let sum = unsafeBitCast(_mm256_madd_epi16(_mm256_maddubs_epi16(ones8, codes), ones16), to: SIMD8<Int32>.self).wrappedSum()
                 offsetsOut.storeBytes(of: SIMD4<Int32>(offset &* sum, 0, 0, 0), toByteOffset: (c * blocks + b) * Self.offsetBytes, as: SIMD4<Int32>.self)
             }

@@ -22,7 +22,7 @@ struct AVX2Q8_KColumns {
         self.blocks = blocks
         for c in 0..<n {
             for b in 0..<blocks {
-                let bsums = xq + c * columnBytes + b * Q8_K.bytesPerBlock + 260
+                let bsums = xq + c * columnBytes + b * Q8_K.bytesPerBlock + Q8_K.sumsOffset
                 // Each bsum is at most 16 * 128 in magnitude, so pairs fit int16.
                 let pairs = _mm_hadd_epi16(bsums.loadUnaligned(as: __m128i.self), bsums.loadUnaligned(fromByteOffset: 16, as: __m128i.self))
                 storage.base.storeBytes(of: pairs, toByteOffset: (c * blocks + b) * Self.sumsBytes, as: __m128i.self)

@@ -38,9 +38,9 @@ public enum AVX512Quantize {
     /// ties), q = min(127, nearest_int(iscale * x)) with nearest_int's 1.5 * 2^23 mantissa trick reproduced
     /// bit for bit, d = 1 / iscale (f32), and 16 int16 sums of 16 quants. An all-zero block is 292 zero bytes.
     public static let q8_K: QuantizeRow = { x, y, count in
-        precondition(count % Q8_KLayout.blockSize == 0, "q8_K rows are whole blocks of 256")
-        for block in 0..<count / Q8_KLayout.blockSize {
-            quantizeQ8_KBlock(x + block * Q8_KLayout.blockSize, y + block * Q8_KLayout.bytesPerBlock)
+        precondition(count % Q8_K.blockSize == 0, "q8_K rows are whole blocks of 256")
+        for block in 0..<count / Q8_K.blockSize {
+            quantizeQ8_KBlock(x + block * Q8_K.blockSize, y + block * Q8_K.bytesPerBlock)
         }
     }
 
@@ -53,7 +53,7 @@ public enum AVX512Quantize {
 
     @inline(__always)
     static func quantizeQ8_KBlock(_ x: UnsafePointer<Float>, _ out: UnsafeMutableRawPointer) {
-        let registers = Q8_KLayout.blockSize / 16
+        let registers = Q8_K.blockSize / 16
         let raw = UnsafeRawPointer(x)
         // amax, ignoring NaN as the scalar `amax < |x|` does: max_ps returns its second operand when either is NaN.
         var amaxes = _mm512_setzero_ps()
@@ -62,7 +62,7 @@ public enum AVX512Quantize {
         }
         let amax = _mm512_reduce_max_ps(amaxes)
         if amax == 0 {
-            out.initializeMemory(as: UInt8.self, repeating: 0, count: Q8_KLayout.bytesPerBlock)
+            out.initializeMemory(as: UInt8.self, repeating: 0, count: Q8_K.bytesPerBlock)
             return
         }
         // The signed max is the first element whose magnitude equals amax (a positive, non-NaN float, so equal
@@ -84,7 +84,7 @@ public enum AVX512Quantize {
         let mantissa = _mm512_set1_epi32(0x007f_ffff)
         let bias = _mm512_set1_epi32(0x0040_0000)
         let limit = _mm512_set1_epi32(127)
-        let quants = out + Q8_KLayout.quantsOffset
+        let quants = out + Q8_K.quantsOffset
         for r in 0..<registers {
             let v = raw.loadUnaligned(fromByteOffset: 64 * r, as: __m512.self)
             let shifted = _mm512_add_ps(_mm512_mul_ps(v, scale), magic)
@@ -93,19 +93,12 @@ public enum AVX512Quantize {
             quants.storeBytes(of: bytes, toByteOffset: 16 * r, as: __m128i.self)
             let sum = _mm512_reduce_add_epi32(_mm512_cvtepi8_epi32(bytes))
             out.storeBytes(of: Int16(truncatingIfNeeded: sum).littleEndian,
-                           toByteOffset: Q8_KLayout.sumsOffset + 2 * r, as: Int16.self)
+                           toByteOffset: Q8_K.sumsOffset + 2 * r, as: Int16.self)
         }
         out.storeBytes(of: (1 / iscale).bitPattern.littleEndian, as: UInt32.self)
     }
 }
 
-/// q8_K's byte layout (see `Q8_K`), restated here because `QuantFormats` keeps its offsets internal.
-enum Q8_KLayout {
-    static let blockSize = 256
-    static let bytesPerBlock = 292
-    static let quantsOffset = 4
-    static let sumsOffset = 260
-}
 
 /// One 32-float block of activations, loaded once, with ggml's amax (NaN ignored as the scalar loop ignores it).
 struct ActivationBlock32 {

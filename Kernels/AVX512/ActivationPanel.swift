@@ -64,7 +64,7 @@ struct ActivationPanel {
     /// Builds the panel of one column of `blocks` activation blocks at `column` into `panel`.
     func build(_ column: UnsafeRawPointer, blocks: Int, into panel: UnsafeMutableRawPointer) {
         precondition(activation == .q8_0 || activation == .q8_1, "panels are built from q8_0 or q8_1 columns")
-        let blockBytes = activation.bytesPerBlock, quantsAt = activation == .q8_1 ? 4 : 2
+        let blockBytes = activation.bytesPerBlock, quantsAt = activation == .q8_1 ? Q8_1.quantsOffset : Q8_0.quantsOffset
         let perGroup = blocksPerGroup, groupCount = groups(blocks: blocks)
         let meta = panel + metaStart(blocks: blocks)
         panel.initializeMemory(as: UInt8.self, repeating: 0, count: columnBytes(blocks: blocks))

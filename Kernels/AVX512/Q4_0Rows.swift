@@ -5,12 +5,12 @@ import QuantFormats
 /// q4_0 (18-byte blocks: f16 d, 16 bytes of nibbles; w = d * (q - 8)) for `NibbleQuadRows`: codes are the nibbles
 /// as unsigned bytes, and the panel's -8 * sum(a) per block makes the integer sums exact.
 struct Q4_0Rows: NibbleQuadFormat {
-    static let blockBytes = 18
+    static let blockBytes = Q4_0.bytesPerBlock
     static let secondWindow = 8          // the windows cover bytes 0-63 and 8-71 of a 72-byte step
     static let panel = ActivationPanel(layout: .nibbleQuads, activation: .q8_0, offset: 8)
     static let hasMinimums = false
-    static let runWords = nibbleRunWords(blockBytes: blockBytes, codesOffset: 2, secondWindow: secondWindow)
-    static let scaleWords = blockFieldWords(blockBytes: blockBytes, fieldOffset: 0, secondWindow: secondWindow)
+    static let runWords = nibbleRunWords(blockBytes: blockBytes, codesOffset: Q4_0.quantsOffset, secondWindow: secondWindow)
+    static let scaleWords = blockFieldWords(blockBytes: blockBytes, fieldOffset: Q4_0.scaleOffset, secondWindow: secondWindow)
 
     let runWords = Self.runWords, scaleWords = Self.scaleWords
 

@@ -5,13 +5,13 @@ import QuantFormats
 /// q4_1 (20-byte blocks: f16 d, f16 m, 16 bytes of nibbles; w = d * q + m) x q8_1 for `NibbleQuadRows`: the codes
 /// need no offset, and each block adds m * s, with s = d_a * sum(q_a) from q8_1, through the panel's sums.
 struct Q4_1Rows: NibbleQuadFormat {
-    static let blockBytes = 20
+    static let blockBytes = Q4_1.bytesPerBlock
     static let secondWindow = 16         // the windows cover bytes 0-63 and 16-79 of an 80-byte step
     static let panel = ActivationPanel(layout: .nibbleQuads, activation: .q8_1, offset: 0)
     static let hasMinimums = true
-    static let runWords = nibbleRunWords(blockBytes: blockBytes, codesOffset: 4, secondWindow: secondWindow)
-    static let scaleWords = blockFieldWords(blockBytes: blockBytes, fieldOffset: 0, secondWindow: secondWindow)
-    static let minimumWords = blockFieldWords(blockBytes: blockBytes, fieldOffset: 2, secondWindow: secondWindow)
+    static let runWords = nibbleRunWords(blockBytes: blockBytes, codesOffset: Q4_1.quantsOffset, secondWindow: secondWindow)
+    static let scaleWords = blockFieldWords(blockBytes: blockBytes, fieldOffset: Q4_1.scaleOffset, secondWindow: secondWindow)
+    static let minimumWords = blockFieldWords(blockBytes: blockBytes, fieldOffset: Q4_1.minimumOffset, secondWindow: secondWindow)
 
     let runWords = Self.runWords, scaleWords = Self.scaleWords, minimumWords = Self.minimumWords
 

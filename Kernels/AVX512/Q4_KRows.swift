@@ -18,9 +18,6 @@ import QuantFormats
 /// the per-block scale unpacking (about 1 cycle per 72 bytes) and the second multiply (vpmaddubsw + vpdpwssds on the
 /// same two pipes, where q4_0 needs one vpdpbusd) are what it costs over q4_0.
 struct Q4_KRows: RowDot {
-    static let blockBytes = 144
-    static let scalesOffset = 4
-    static let quantsOffset = 16
 
     /// Lanes 0-7 take the doubled scale of the first sub-block of a register, lanes 8-15 that of the second; the
     /// registers hold sub-blocks (0, 2), (1, 3), (4, 6), (5, 7).
@@ -44,15 +41,11 @@ struct Q4_KRows: RowDot {
 
         @inline(__always) init(_ p: UnsafeRawPointer, _ s0: __m512i, _ s1: __m512i, _ s2: __m512i, _ s3: __m512i) {
             let nibble = _mm512_set1_epi8(0x0f)
-            let first = AVX512Vector.load(p, quantsOffset), second = AVX512Vector.load(p, quantsOffset + 64)
+            let first = AVX512Vector.load(p, Q4_K.quantsOffset), second = AVX512Vector.load(p, Q4_K.quantsOffset + 64)
             codes = (_mm512_and_si512(first, nibble), _mm512_and_si512(_mm512_srli_epi16(first, 4), nibble),
                      _mm512_and_si512(second, nibble), _mm512_and_si512(_mm512_srli_epi16(second, 4), nibble))
-            // ggml's get_scale_min_k4 for all eight sub-blocks at once, in two 64-bit words (kmask1 = 0x3f..,
-            // kmask2 = 0x0f.., kmask3 = 0x03..): low = [scales 0-3, mins 0-3], high = [scales 4-7, mins 4-7].
-            let x = p.loadUnaligned(fromByteOffset: scalesOffset, as: UInt64.self)
-            let u2 = UInt64(p.loadUnaligned(fromByteOffset: scalesOffset + 8, as: UInt32.self))
-            let low = x & 0x3f3f_3f3f_3f3f_3f3f
-            let high = ((u2 | u2 << 28) & 0x0f0f_0f0f_0f0f_0f0f) | (((x >> 6) & 0x0303_0303_0303_0303) << 4)
+            // All eight scales and minimums at once: low = [scales 0-3, mins 0-3], high = [scales 4-7, mins 4-7].
+            let (low, high) = Q4_K.unpackScalesAndMinimumsByHalves(p + Q4_K.scalesOffset)
             let packed = _mm_unpacklo_epi32(_mm_cvtsi64_si128(Int64(bitPattern: low)), _mm_cvtsi64_si128(Int64(bitPattern: high)))
             let widened = _mm512_cvtepu8_epi32(packed)              // lanes 0-7 scales, 8-15 minimums
             let doubled = _mm512_or_si512(widened, _mm512_slli_epi32(widened, 16))
@@ -89,16 +82,16 @@ struct Q4_KRows: RowDot {
     /// Dot products of one weight row with C activation panels.
     @inline(__always)
     func dot<let C: Int>(_ w: UnsafeRawPointer, _ panels: InlineArray<C, UnsafeRawPointer>) -> InlineArray<C, Float> {
-        let blockBytes = Self.blockBytes, panelBytes = Q8_KPanel.blockBytes
+        let panelBytes = Q8_KPanel.blockBytes
         var acc0 = InlineArray<C, __m512>(repeating: _mm512_setzero_ps())
         var acc1 = acc0
         @inline(__always) func block(_ b: Int, _ acc: inout InlineArray<C, __m512>) {
-            let step = Step(w + b &* blockBytes, scale0, scale1, scale2, scale3)
+            let step = Step(w + b &* Q4_K.bytesPerBlock, scale0, scale1, scale2, scale3)
             for c in 0..<C { step.accumulate(panels[c] + b &* panelBytes, into: &acc[c]) }
         }
         var b = 0
         while b &+ 2 <= blocks {
-            if prefetch > 0 { Prefetch.lines(w + (b &* blockBytes &+ prefetch), bytes: 2 * blockBytes) }
+            if prefetch > 0 { Prefetch.lines(w + (b &* Q4_K.bytesPerBlock &+ prefetch), bytes: 2 * Q4_K.bytesPerBlock) }
             block(b, &acc0); block(b &+ 1, &acc1)
             b &+= 2
         }

@@ -11,12 +11,12 @@ import QuantFormats
 /// (Dealing the bits with `pdep` in general registers took 8 `pdep` per step and ran at 8.3 cycles per 72 bytes
 /// in cache against 4.6 for q4_0.) The panel's -16 * sum(a) per block makes the integer sums exact.
 struct Q5_0Rows: NibbleQuadFormat {
-    static let blockBytes = 22
+    static let blockBytes = Q5_0.bytesPerBlock
     static let secondWindow = 24         // the windows cover bytes 0-63 and 24-87 of an 88-byte step
     static let panel = ActivationPanel(layout: .nibbleQuads, activation: .q8_0, offset: 16)
     static let hasMinimums = false
-    static let runWords = nibbleRunWords(blockBytes: blockBytes, codesOffset: 6, secondWindow: secondWindow)
-    static let scaleWords = blockFieldWords(blockBytes: blockBytes, fieldOffset: 0, secondWindow: secondWindow)
+    static let runWords = nibbleRunWords(blockBytes: blockBytes, codesOffset: Q5_0.quantsOffset, secondWindow: secondWindow)
+    static let scaleWords = blockFieldWords(blockBytes: blockBytes, fieldOffset: Q5_0.scaleOffset, secondWindow: secondWindow)
     /// Dword lane i takes block (i % 4)'s qh (words 11j + 1 and 11j + 2 of the step).
     static let highBitWords = AVX512Vector.words((0..<32).map { word in
         let w = 11 * ((word / 2) % 4) + 1 + word % 2

@@ -14,10 +14,6 @@ import QuantFormats
 /// 32 is taken off once per block as 32 * sum(scale * bsums) through q8_K's 16-value sums, which are exactly the
 /// sub-blocks, so the integer block sum is exact; it is scaled by d * d8 into one of two float accumulators.
 struct Q6_KRows: RowDot {
-    static let blockBytes = 210
-    static let highBitsOffset = 128
-    static let scalesOffset = 192
-    static let scaleOffset = 208
 
     /// Dword lanes of the four code registers (weights 0-63, 64-127, 128-191, 192-255): lane i takes the doubled
     /// scale of sub-block 4r + i / 4.
@@ -44,7 +40,7 @@ struct Q6_KRows: RowDot {
             let nibble = _mm512_set1_epi8(0x0f), twoBits = _mm512_set1_epi8(0x30)
             @inline(__always) func half(_ h: Int) -> (__m512i, __m512i) {
                 let low = AVX512Vector.load(p, 64 * h)
-                let high = AVX512Vector.broadcast32(p, highBitsOffset + 32 * h)
+                let high = AVX512Vector.broadcast32(p, Q6_K.highBitsOffset + 32 * h)
                 let first = _mm512_or_si512(_mm512_and_si512(low, nibble),
                                             _mm512_and_si512(_mm512_sllv_epi16(high, rows.firstShifts), twoBits))
                 let second = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(low, 4), nibble),
@@ -53,20 +49,20 @@ struct Q6_KRows: RowDot {
             }
             let (c0, c1) = half(0), (c2, c3) = half(1)
             codes = (c0, c1, c2, c3)
-            let packedScales = p.loadUnaligned(fromByteOffset: scalesOffset, as: __m128i.self)
+            let packedScales = p.loadUnaligned(fromByteOffset: Q6_K.scalesOffset, as: __m128i.self)
             let widened = _mm512_cvtepi8_epi32(packedScales)
             let doubled = _mm512_or_si512(_mm512_and_si512(widened, _mm512_set1_epi32(0xffff)), _mm512_slli_epi32(widened, 16))
             scales = (_mm512_permutexvar_epi32(rows.scale0, doubled), _mm512_permutexvar_epi32(rows.scale1, doubled),
                       _mm512_permutexvar_epi32(rows.scale2, doubled), _mm512_permutexvar_epi32(rows.scale3, doubled))
             scaleWords = _mm256_cvtepi8_epi16(packedScales)
-            d = Float(Float16(bitPattern: p.loadUnaligned(fromByteOffset: scaleOffset, as: UInt16.self)))
+            d = Float(Float16(bitPattern: p.loadUnaligned(fromByteOffset: Q6_K.scaleOffset, as: UInt16.self)))
         }
 
         /// acc += d * d8 * (sum(scale * q * a) - 32 * sum(scale * bsums)), for one column's q8_K block.
         @inline(__always) func accumulate(_ a: UnsafeRawPointer, into acc: inout __m512) {
-            let quants = Q8_KLayout.quantsOffset
+            let quants = Q8_K.quantsOffset
             // The offset correction seeds the first chain: -32 * (scale * bsums summed in pairs), in lanes 0-7.
-            let groupSums = a.loadUnaligned(fromByteOffset: Q8_KLayout.sumsOffset, as: __m256i.self)
+            let groupSums = a.loadUnaligned(fromByteOffset: Q8_K.sumsOffset, as: __m256i.self)
             let offset = _mm256_slli_epi32(_mm256_madd_epi16(groupSums, scaleWords), 5)
             let seed = _mm512_zextsi256_si512(_mm256_sub_epi32(_mm256_setzero_si256(), offset))
             let zero = _mm512_setzero_si512()
@@ -82,16 +78,16 @@ struct Q6_KRows: RowDot {
     /// Dot products of one weight row with C q8_K columns.
     @inline(__always)
     func dot<let C: Int>(_ w: UnsafeRawPointer, _ columns: InlineArray<C, UnsafeRawPointer>) -> InlineArray<C, Float> {
-        let blockBytes = Self.blockBytes, activationBytes = Q8_KLayout.bytesPerBlock
+        let activationBytes = Q8_K.bytesPerBlock
         var acc0 = InlineArray<C, __m512>(repeating: _mm512_setzero_ps())
         var acc1 = acc0
         @inline(__always) func block(_ b: Int, _ acc: inout InlineArray<C, __m512>) {
-            let step = Step(w + b &* blockBytes, self)
+            let step = Step(w + b &* Q6_K.bytesPerBlock, self)
             for c in 0..<C { step.accumulate(columns[c] + b &* activationBytes, into: &acc[c]) }
         }
         var b = 0
         while b &+ 2 <= blocks {
-            if prefetch > 0 { Prefetch.lines(w + (b &* blockBytes &+ prefetch), bytes: 2 * blockBytes) }
+            if prefetch > 0 { Prefetch.lines(w + (b &* Q6_K.bytesPerBlock &+ prefetch), bytes: 2 * Q6_K.bytesPerBlock) }
             block(b, &acc0); block(b &+ 1, &acc1)
             b &+= 2
         }
@@ -105,7 +101,7 @@ struct Q6_KRows: RowDot {
         let w = weights.matrix, blocks = w.columns / Q6_K.blockSize
         let dot = Q6_KRows(blocks: blocks, prefetch: parameters["prefetch"] ?? Prefetch.defaultValue)
         RowColumns.forEachRow(dot, rows: rows, n: n, columns: parameters["columns"] ?? RowColumns.defaultValue,
-                              matrix: w, y: y, activations: xq, stride: blocks * Q8_KLayout.bytesPerBlock)
+                              matrix: w, y: y, activations: xq, stride: blocks * Q8_K.bytesPerBlock)
     }
 }
 #endif

@@ -12,7 +12,7 @@ import QuantFormats
 /// int32 lanes hold exact partial block sums for any codes, -128 included (the sign trick of ggml's AVX2 path is
 /// wrong for -128 x -128).
 struct Q8_0Rows: RowDot {
-    static let blockBytes = 34
+    static let blockBytes = Q8_0.bytesPerBlock
     static let blocksPerStep = 2
     static let stepBytes = blocksPerStep * blockBytes
     static let panel = ActivationPanel(layout: .bytePairs, activation: .q8_0, offset: 128)

@@ -22,12 +22,12 @@ enum Q8_KPanel {
 
     static func build(_ column: UnsafeRawPointer, blocks: Int, into panel: UnsafeMutableRawPointer) {
         for b in 0..<blocks {
-            let source = column + b * Q8_KLayout.bytesPerBlock, out = panel + b * blockBytes
+            let source = column + b * Q8_K.bytesPerBlock, out = panel + b * blockBytes
             for (run, subBlock) in order.enumerated() {
-                out.storeBytes(of: source.loadUnaligned(fromByteOffset: Q8_KLayout.quantsOffset + 32 * subBlock, as: __m256i.self),
+                out.storeBytes(of: source.loadUnaligned(fromByteOffset: Q8_K.quantsOffset + 32 * subBlock, as: __m256i.self),
                                toByteOffset: 32 * run, as: __m256i.self)
             }
-            out.storeBytes(of: source.loadUnaligned(fromByteOffset: Q8_KLayout.sumsOffset, as: __m256i.self),
+            out.storeBytes(of: source.loadUnaligned(fromByteOffset: Q8_K.sumsOffset, as: __m256i.self),
                            toByteOffset: sumsOffset, as: __m256i.self)
             out.storeBytes(of: source.loadUnaligned(as: UInt32.self), toByteOffset: scaleOffset, as: UInt32.self)
         }
@@ -39,7 +39,7 @@ enum Q8_KPanel {
         let columnBytes = self.columnBytes(blocks: blocks)
         return withScratch(bytes: columnBytes * n) { scratch in
             for c in 0..<n {
-                build(xq + c * blocks * Q8_KLayout.bytesPerBlock, blocks: blocks, into: scratch + c * columnBytes)
+                build(xq + c * blocks * Q8_K.bytesPerBlock, blocks: blocks, into: scratch + c * columnBytes)
             }
             return body(UnsafeRawPointer(scratch), columnBytes)
         }

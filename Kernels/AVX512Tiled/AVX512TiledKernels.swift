@@ -20,7 +20,7 @@ public enum AVX512TiledKernels {
 
     /// `FMTxACT.avx512.tiled` and `FMTxACT.avx512.tiled-threaded` for format `F`.
     static func variants<F: TiledFormat>(_ format: F.Type) -> [KernelVariant] {
-        let activation = F.blockSize == Q8K.blockSize ? GGMLType.q8_K : GGMLType.q8_0
+        let activation = F.blockSize == Q8_K.blockSize ? GGMLType.q8_K : GGMLType.q8_0
         let kernel = RowKernel(activationType: activation, quantizeColumn: F.quantizeActivations,
                                rowAlignment: TileLayout.rowsPerGroup) { weights, xq, n, y, rows, parameters in
             TiledDriver.computeRows(F.self, weights, xq, n, y, rows, parameters)

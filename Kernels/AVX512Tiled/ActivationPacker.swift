@@ -52,7 +52,7 @@ enum ActivationPacker {
 
     /// Bytes of one activation block: q8_0 (32 values) or q8_K (256 values).
     @inline(__always) static func sourceBlockBytes<F: TiledFormat>(_ format: F.Type) -> Int {
-        F.blockSize == Q8K.blockSize ? Q8K.bytesPerBlock : Q80.bytesPerBlock
+        F.blockSize == Q8_K.blockSize ? Q8_K.bytesPerBlock : Q8_0.bytesPerBlock
     }
 
     /// Byte offsets of the fields after the values, for a tile of `tileColumns`.
@@ -70,8 +70,8 @@ enum ActivationPacker {
     @inline(__always)
     static func packColumn<F: TiledFormat>(_ format: F.Type, _ source: UnsafeRawPointer, into out: UnsafeMutableRawPointer,
                                            column c: Int, tileColumns: Int) {
-        let isQ8K = F.blockSize == Q8K.blockSize
-        let values = source + (isQ8K ? Q8K.quantsOffset : Q80.quantsOffset)
+        let isQ8K = F.blockSize == Q8_K.blockSize
+        let values = source + (isQ8K ? Q8_K.quantsOffset : Q8_0.quantsOffset)
         let valuesOut = out + c &* F.blockSize
         var sums = (Int32(0), Int32(0))   // q8_0 has one sub-block: its sum, computed while copying
         if isQ8K {
@@ -116,9 +116,9 @@ enum ActivationPacker {
     /// Sum of sub-block `s`'s values from q8_K's 16-value sums.
     @inline(__always) static func q8KSum<F: TiledFormat>(_ format: F.Type, _ source: UnsafeRawPointer, _ s: Int) -> Int32 {
         var sum: Int32 = 0
-        let sumsPerSubBlock = F.subBlockSize / Q8K.valuesPerSum
+        let sumsPerSubBlock = F.subBlockSize / Q8_K.valuesPerSum
         for j in s * sumsPerSubBlock..<(s + 1) * sumsPerSubBlock {
-            sum &+= Int32(source.loadUnaligned(fromByteOffset: Q8K.sumsOffset + 2 * j, as: Int16.self))
+            sum &+= Int32(source.loadUnaligned(fromByteOffset: Q8_K.sumsOffset + 2 * j, as: Int16.self))
         }
         return sum
     }
@@ -141,20 +141,5 @@ enum ActivationPacker {
             }
         }
     }
-}
-
-/// q8_0's byte layout (see `Q8_0`).
-enum Q80 {
-    static let bytesPerBlock = 34
-    static let quantsOffset = 2
-}
-
-/// q8_K's byte layout (see `Q8_K`).
-enum Q8K {
-    static let blockSize = 256
-    static let bytesPerBlock = 292
-    static let quantsOffset = 4
-    static let sumsOffset = 260
-    static let valuesPerSum = 16
 }
 #endif

@@ -19,8 +19,6 @@ enum Q4_0Tiled: TiledFormat {
     static var biasPerActivationSum: Int32 { -8 }
     static var hasMinimums: Bool { false }
 
-    static let sourceBlockBytes = 18
-    static let sourceQuantsOffset = 2
 
     static var defaultShape: TileShape { TileShape(rows: 48, columns: 4, sliceValues: 2048) }
     static var quantizeActivations: QuantizeRow { AVX512Quantize.q8_0 }
@@ -30,14 +28,14 @@ enum Q4_0Tiled: TiledFormat {
         for lane in 0..<TileLayout.rowsPerGroup {
             guard let row = Repack.row(matrix, group: group, lane: lane) else { continue }
             for block in 0..<matrix.columns / blockSize {
-                let source = row + block * sourceBlockBytes, out = destination + block * groupBlockBytes
+                let source = row + block * Q4_0.bytesPerBlock, out = destination + block * groupBlockBytes
                 for v in 0..<4 {
-                    let q = source + sourceQuantsOffset + 4 * v
+                    let q = source + Q4_0.quantsOffset + 4 * v
                     Repack.storeCodes((q.load(as: UInt8.self), q.load(fromByteOffset: 1, as: UInt8.self),
                                        q.load(fromByteOffset: 2, as: UInt8.self), q.load(fromByteOffset: 3, as: UInt8.self)),
                                       out, vector: v, lane: lane)
                 }
-                Repack.storeLane(Repack.half(source, 0), out + scalesOffset, vector: 0, lane: lane)
+                Repack.storeLane(Repack.half(source, Q4_0.scaleOffset), out + scalesOffset, vector: 0, lane: lane)
             }
         }
     }

@@ -19,21 +19,11 @@ enum Q4_KTiled: TiledFormat {
     static var biasPerActivationSum: Int32 { 0 }
     static var hasMinimums: Bool { true }
 
-    static let sourceBlockBytes = 144
-    static let sourceScalesOffset = 4
-    static let sourceQuantsOffset = 16
 
     /// Code (0...15) of value `i` of sub-block `s`: byte 32 * (s / 2) + i, low nibble for even s, high for odd.
     @inline(__always) static func code(_ block: UnsafeRawPointer, _ s: Int, _ i: Int) -> UInt8 {
-        let byte = block.load(fromByteOffset: sourceQuantsOffset + 32 * (s / 2) + i, as: UInt8.self)
+        let byte = block.load(fromByteOffset: Q4_K.quantsOffset + 32 * (s / 2) + i, as: UInt8.self)
         return s % 2 == 0 ? byte & 0x0f : byte >> 4
-    }
-
-    /// ggml's `get_scale_min_k4`: the 6-bit scale and minimum of sub-block `s` from the 12 packed bytes.
-    static func scaleAndMin(_ s: Int, _ packed: UnsafeRawPointer) -> (scale: UInt8, min: UInt8) {
-        let byte = { (i: Int) in packed.load(fromByteOffset: i, as: UInt8.self) }
-        if s < 4 { return (byte(s) & 63, byte(s + 4) & 63) }
-        return ((byte(s + 4) & 0x0f) | ((byte(s - 4) >> 6) << 4), (byte(s + 4) >> 4) | ((byte(s) >> 6) << 4))
     }
 
     static var defaultShape: TileShape { TileShape(rows: 48, columns: 4, sliceValues: 2048) }
@@ -44,8 +34,8 @@ enum Q4_KTiled: TiledFormat {
         for lane in 0..<TileLayout.rowsPerGroup {
             guard let row = Repack.row(matrix, group: group, lane: lane) else { continue }
             for block in 0..<matrix.columns / blockSize {
-                let source = row + block * sourceBlockBytes, out = destination + block * groupBlockBytes
-                let d = Repack.half(source, 0), dmin = Repack.half(source, 2)
+                let source = row + block * Q4_K.bytesPerBlock, out = destination + block * groupBlockBytes
+                let d = Repack.half(source, Q4_K.scaleOffset), dmin = Repack.half(source, Q4_K.minimumOffset)
                 for s in 0..<subBlocks {
                     for v in 0..<4 {
                         let i = 4 * v
@@ -55,7 +45,7 @@ enum Q4_KTiled: TiledFormat {
                                      code(source, s, i + 3) | code(source, s, i + 19) << 4)
                         Repack.storeCodes(bytes, out, vector: 4 * s + v, lane: lane)
                     }
-                    let (scale, minimum) = scaleAndMin(s, source + sourceScalesOffset)
+                    let (scale, minimum) = Q4_K.scaleAndMin(s, source + Q4_K.scalesOffset)
                     Repack.storeLane(d * Float(scale), out + scalesOffset, vector: s, lane: lane)
                     Repack.storeLane(dmin * Float(minimum), out + minimumsOffset, vector: s, lane: lane)
                 }

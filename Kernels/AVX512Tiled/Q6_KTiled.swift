@@ -20,17 +20,13 @@ enum Q6_KTiled: TiledFormat {
     static var biasPerActivationSum: Int32 { -32 }
     static var hasMinimums: Bool { false }
 
-    static let sourceBlockBytes = 210
-    static let sourceHighBitsOffset = 128
-    static let sourceScalesOffset = 192
-    static let sourceScaleOffset = 208
 
     /// The 6-bit code (0...63) of value `k` of a block (ggml's ql/qh split, see `Q6_K`).
     @inline(__always) static func code(_ block: UnsafeRawPointer, _ k: Int) -> UInt8 {
         let half = k / 128, quarter = (k % 128) / 32, l = k % 32
         let low = block.load(fromByteOffset: 64 * half + 32 * (quarter & 1) + l, as: UInt8.self)
         let lowBits = quarter < 2 ? low & 0x0f : low >> 4
-        let high = block.load(fromByteOffset: sourceHighBitsOffset + 32 * half + l, as: UInt8.self)
+        let high = block.load(fromByteOffset: Q6_K.highBitsOffset + 32 * half + l, as: UInt8.self)
         return lowBits | ((high >> (2 * UInt8(quarter))) & 3) << 4
     }
 
@@ -42,15 +38,15 @@ enum Q6_KTiled: TiledFormat {
         for lane in 0..<TileLayout.rowsPerGroup {
             guard let row = Repack.row(matrix, group: group, lane: lane) else { continue }
             for block in 0..<matrix.columns / blockSize {
-                let source = row + block * sourceBlockBytes, out = destination + block * groupBlockBytes
-                let d = Repack.half(source, sourceScaleOffset)
+                let source = row + block * Q6_K.bytesPerBlock, out = destination + block * groupBlockBytes
+                let d = Repack.half(source, Q6_K.scaleOffset)
                 for g in 0..<blockSize / TileLayout.valuesPerLane {
                     let k = 4 * g
                     Repack.storeCodes((code(source, k), code(source, k + 1), code(source, k + 2), code(source, k + 3)),
                                       out, vector: g, lane: lane)
                 }
                 for s in 0..<subBlocks {
-                    let scale = source.load(fromByteOffset: sourceScalesOffset + s, as: Int8.self)
+                    let scale = source.load(fromByteOffset: Q6_K.scalesOffset + s, as: Int8.self)
                     Repack.storeLane(d * Float(scale), out + scalesOffset, vector: s, lane: lane)
                 }
             }

@@ -19,8 +19,6 @@ enum Q8_0Tiled: TiledFormat {
     static var biasPerActivationSum: Int32 { -128 }
     static var hasMinimums: Bool { false }
 
-    static let sourceBlockBytes = 34
-    static let sourceQuantsOffset = 2
     /// Flips int8 two's complement to the same value plus 128 as uint8.
     static let signFlip: UInt8 = 0x80
 
@@ -32,15 +30,15 @@ enum Q8_0Tiled: TiledFormat {
         for lane in 0..<TileLayout.rowsPerGroup {
             guard let row = Repack.row(matrix, group: group, lane: lane) else { continue }
             for block in 0..<matrix.columns / blockSize {
-                let source = row + block * sourceBlockBytes, out = destination + block * groupBlockBytes
+                let source = row + block * Q8_0.bytesPerBlock, out = destination + block * groupBlockBytes
                 for g in 0..<8 {
-                    let q = source + sourceQuantsOffset + 4 * g
+                    let q = source + Q8_0.quantsOffset + 4 * g
                     Repack.storeCodes((q.load(as: UInt8.self) ^ signFlip, q.load(fromByteOffset: 1, as: UInt8.self) ^ signFlip,
                                        q.load(fromByteOffset: 2, as: UInt8.self) ^ signFlip,
                                        q.load(fromByteOffset: 3, as: UInt8.self) ^ signFlip),
                                       out, vector: g, lane: lane)
                 }
-                Repack.storeLane(Repack.half(source, 0), out + scalesOffset, vector: 0, lane: lane)
+                Repack.storeLane(Repack.half(source, Q8_0.scaleOffset), out + scalesOffset, vector: 0, lane: lane)
             }
         }
     }

@@ -62,8 +62,6 @@ enum PortableActivation {
     case q8_K(unitElements: Int, sumScale: Float)
 
     /// Byte offsets in a q8_K block (see `Q8_K`): the int8 quants and the int16 sums of 16.
-    static let q8_KQuantsOffset = 4
-    static let q8_KSumsOffset = 260
 
     var type: GGMLType {
         switch self {
@@ -101,10 +99,10 @@ enum PortableActivation {
                 let unitsPerBlock = Q8_K.blockSize / unitElements
                 let block = source + (unit / unitsPerBlock) * Q8_K.bytesPerBlock
                 let first = (unit % unitsPerBlock) * unitElements
-                _ = Self.widenGroups(block + PortableActivation.q8_KQuantsOffset + first, into: quants, groups: unitElements / 16)
+                _ = Self.widenGroups(block + Q8_K.quantsOffset + first, into: quants, groups: unitElements / 16)
                 var sum: Int32 = 0
                 for group in stride(from: first / 16, to: (first + unitElements) / 16, by: 1) {
-                    sum &+= Int32(Int16(littleEndian: block.loadUnaligned(fromByteOffset: PortableActivation.q8_KSumsOffset + 2 * group, as: Int16.self)))
+                    sum &+= Int32(Int16(littleEndian: block.loadUnaligned(fromByteOffset: Q8_K.sumsOffset + 2 * group, as: Int16.self)))
                 }
                 laneA[unit] = sumScale * Float(sum)
                 laneB[unit] = Float(bitPattern: UInt32(littleEndian: block.loadUnaligned(as: UInt32.self)))

@@ -13,10 +13,9 @@ enum PortableQ4_0: OffsetCodesFormat {
     static let activation = PortableActivation.q8_0(sumScale: 8)
     static let quantizeColumn = PortableQuantize.q8_0
     static var bytesPerBlock: Int { Q4_0.bytesPerBlock }
-    static let codesOffset = 2
 
     @inline(__always)
-    static func decode(_ block: UnsafeRawPointer) -> Codes32 { Codes32.nibbles(block, at: codesOffset) }
+    static func decode(_ block: UnsafeRawPointer) -> Codes32 { Codes32.nibbles(block, at: Q4_0.quantsOffset) }
 
     @inline(__always)
     static func dot(_ w: Codes32, _ a: UnsafeRawPointer) -> SIMD4<Int32> { Codes32.dot(w, a) }

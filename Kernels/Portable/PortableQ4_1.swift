@@ -7,19 +7,16 @@ enum PortableQ4_1: PortableBlockFormat {
     static let activation = PortableActivation.q8_1
     static let quantizeColumn = PortableQuantize.q8_1
     static var bytesPerBlock: Int { Q4_1.bytesPerBlock }
-    static let scaleOffset = 0
-    static let minimumOffset = 2
-    static let codesOffset = 4
 
     @inline(__always)
-    static func decode(_ block: UnsafeRawPointer) -> Codes32 { Codes32.nibbles(block, at: codesOffset) }
+    static func decode(_ block: UnsafeRawPointer) -> Codes32 { Codes32.nibbles(block, at: Q4_1.quantsOffset) }
 
     @inline(__always)
     static func dot(_ w: Codes32, _ a: UnsafeRawPointer) -> SIMD4<Int32> { Codes32.dot(w, a) }
 
     @inline(__always)
     static func terms(_ blocks: UnsafeRawPointer, present: Int) -> (scales: SIMD4<Float>, minimums: SIMD4<Float>) {
-        (blockScales(blocks, offset: scaleOffset, present: present), blockScales(blocks, offset: minimumOffset, present: present))
+        (blockScales(blocks, offset: Q4_1.scaleOffset, present: present), blockScales(blocks, offset: Q4_1.minimumOffset, present: present))
     }
 
     @inline(__always)

@@ -11,10 +11,6 @@ enum PortableQ4_K: PortableRowFormat {
     static let weightType = GGMLType.q4_K
     static let activation = PortableActivation.q8_K(unitElements: 32, sumScale: 1)
     static let quantizeColumn = PortableQuantize.q8_K
-    static let scaleOffset = 0
-    static let minimumScaleOffset = 2
-    static let packedScalesOffset = 4
-    static let codesOffset = 16
 
     /// One quad of sub-blocks: units 0...3 are sub-blocks 4q...4q + 3, in code chunks 2q and 2q + 1.
     struct Quad: QuadCodes {
@@ -32,19 +28,12 @@ enum PortableQ4_K: PortableRowFormat {
         static func dot(_ w: Codes32, _ a: UnsafeRawPointer) -> SIMD4<Int32> { Codes32.dot(w, a) }
     }
 
-    /// The eight 6-bit scales and minimums of a super-block as floats: ggml's `get_scale_min_k4` done four bytes at
-    /// a time on 32-bit words, as its SIMD paths do, then the 16 bytes zero-extended and converted in one vector.
+    /// The eight 6-bit scales and minimums of a super-block as floats: `Q4_K.unpackScalesAndMinimums`, then the
+    /// 16 bytes zero-extended and converted in one vector.
     @inline(__always)
     static func scalesAndMinimums(_ packed: UnsafeRawPointer) -> (scales: SIMD8<Float>, minimums: SIMD8<Float>) {
-        let low6: UInt32 = 0x3F3F_3F3F, low4: UInt32 = 0x0F0F_0F0F, top2: UInt32 = 0x0303_0303
-        let w0 = UInt32(littleEndian: packed.loadUnaligned(as: UInt32.self))
-        let w1 = UInt32(littleEndian: packed.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-        let w2 = UInt32(littleEndian: packed.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-        let words = SIMD4<UInt32>(w0 & low6,                                         // scales 0...3
-                                  (w2 & low4) | (((w0 >> 6) & top2) << 4),           // scales 4...7
-                                  w1 & low6,                                         // minimums 0...3
-                                  ((w2 >> 4) & low4) | (((w1 >> 6) & top2) << 4))    // minimums 4...7
-        let bytes = unsafeBitCast(words, to: SIMD16<UInt8>.self)
+        let (scales, minimums) = Q4_K.unpackScalesAndMinimums(packed)
+        let bytes = unsafeBitCast(SIMD2<UInt64>(scales.littleEndian, minimums.littleEndian), to: SIMD16<UInt8>.self)
         @inline(__always) func four(_ i: Int) -> SIMD4<Float> {
             SIMD4<Float>(SIMD4<Int32>(Int32(bytes[i]), Int32(bytes[i + 1]), Int32(bytes[i + 2]), Int32(bytes[i + 3])))
         }
@@ -58,14 +47,14 @@ enum PortableQ4_K: PortableRowFormat {
                                               _ sums: inout PerColumn<SIMD4<Float>>, _: C.Type) {
         for superBlock in quads.lowerBound / quadsPerBlock..<quads.upperBound / quadsPerBlock {
             let block = row + superBlock &* Q4_K.bytesPerBlock
-            let (scales, minimums) = scalesAndMinimums(block + packedScalesOffset)
+            let (scales, minimums) = scalesAndMinimums(block + Q4_K.scalesOffset)
             let firstQuad = quadsPerBlock * superBlock
             var scaled = PerColumn(repeating: SIMD4<Float>()), offsets = PerColumn(repeating: SIMD4<Float>())
             accumulate(&scaled, &offsets, block, activations, layout, quad: firstQuad, half: 0,
                        scales.lowHalf, minimums.lowHalf, C.self)
             accumulate(&scaled, &offsets, block, activations, layout, quad: firstQuad + 1, half: 1,
                        scales.highHalf, minimums.highHalf, C.self)
-            let d = PortableHalf.gather(block, offset: scaleOffset, stride: minimumScaleOffset - scaleOffset, count: 2)
+            let d = PortableHalf.gather(block, offset: Q4_K.scaleOffset, stride: Q4_K.minimumOffset - Q4_K.scaleOffset, count: 2)
             for c in 0..<C.count {
                 let dx = layout.laneB(activations, column: c, quad: firstQuad)
                 sums[c] += (scaled[c] * d[0] - offsets[c] * d[1]) * dx
@@ -81,7 +70,7 @@ enum PortableQ4_K: PortableRowFormat {
                                            _ layout: ActivationLayout, quad: Int, half: Int,
                                            _ scales: SIMD4<Float>, _ minimums: SIMD4<Float>, _: C.Type) {
         let totals = PortableLanes.quadTotals(C.self, layout.quadActivations(activations, quad: quad),
-                                              Quad(chunks: block + codesOffset + 64 * half))
+                                              Quad(chunks: block + Q4_K.quantsOffset + 64 * half))
         for c in 0..<C.count {
             scaled[c] += SIMD4<Float>(totals[c]) * scales
             offsets[c] += layout.laneA(activations, column: c, quad: quad) * minimums

@@ -10,8 +10,6 @@ enum PortableQ5_0: OffsetCodesFormat {
     static let activation = PortableActivation.q8_0(sumScale: 16)
     static let quantizeColumn = PortableQuantize.q8_0
     static var bytesPerBlock: Int { Q5_0.bytesPerBlock }
-    static let highBitsOffset = 2
-    static let codesOffset = 6
     static var evenBits: SIMD8<UInt16> { SIMD8<UInt16>(1 << 0, 1 << 2, 1 << 4, 1 << 6, 1 << 8, 1 << 10, 1 << 12, 1 << 14) }
     static var oddBits: SIMD8<UInt16> { SIMD8<UInt16>(1 << 1, 1 << 3, 1 << 5, 1 << 7, 1 << 9, 1 << 11, 1 << 13, 1 << 15) }
     /// Multipliers that move each lane's bit to bit 15.
@@ -26,10 +24,10 @@ enum PortableQ5_0: OffsetCodesFormat {
 
     @inline(__always)
     static func decode(_ block: UnsafeRawPointer) -> Codes32 {
-        let high = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: highBitsOffset, as: UInt32.self))
+        let high = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: Q5_0.highBitsOffset, as: UInt32.self))
         let bitsLow = SIMD8<UInt16>(repeating: UInt16(truncatingIfNeeded: high))
         let bitsHigh = SIMD8<UInt16>(repeating: UInt16(truncatingIfNeeded: high >> 16))
-        var codes = Codes32.nibbles(block, at: codesOffset)
+        var codes = Codes32.nibbles(block, at: Q5_0.quantsOffset)
         codes.evenLow |= fifthBit(bitsLow, evenBits, evenToTop)
         codes.oddLow |= fifthBit(bitsLow, oddBits, oddToTop)
         codes.evenHigh |= fifthBit(bitsHigh, evenBits, evenToTop)

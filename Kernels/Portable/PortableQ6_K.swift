@@ -12,10 +12,6 @@ enum PortableQ6_K: PortableRowFormat {
     static let weightType = GGMLType.q6_K
     static let activation = PortableActivation.q8_K(unitElements: 16, sumScale: 32)
     static let quantizeColumn = PortableQuantize.q8_K
-    static let lowBitsOffset = 0
-    static let highBitsOffset = 128
-    static let scalesOffset = 192
-    static let scaleOffset = 208
 
     /// One quad of sub-blocks: quad q covers half q / 2 and quarters 2(q % 2), 2(q % 2) + 1; `upper` is q % 2,
     /// which selects the high nibbles of ql and bits 4-7 of qh.
@@ -42,7 +38,7 @@ enum PortableQ6_K: PortableRowFormat {
     /// The 16 int8 sub-block scales as floats, four per quad.
     @inline(__always)
     static func scales(_ block: UnsafeRawPointer) -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
-        let s = block.loadUnaligned(fromByteOffset: scalesOffset, as: SIMD16<Int8>.self)
+        let s = block.loadUnaligned(fromByteOffset: Q6_K.scalesOffset, as: SIMD16<Int8>.self)
         @inline(__always) func four(_ i: Int) -> SIMD4<Float> {
             SIMD4<Float>(SIMD4<Int32>(Int32(s[i]), Int32(s[i + 1]), Int32(s[i + 2]), Int32(s[i + 3])))
         }
@@ -63,7 +59,7 @@ enum PortableQ6_K: PortableRowFormat {
             accumulate(&scaled, block, activations, layout, firstQuad: firstQuad, quad: 1, scales1, C.self)
             accumulate(&scaled, block, activations, layout, firstQuad: firstQuad, quad: 2, scales2, C.self)
             accumulate(&scaled, block, activations, layout, firstQuad: firstQuad, quad: 3, scales3, C.self)
-            let d = PortableHalf.float(block, at: scaleOffset)
+            let d = PortableHalf.float(block, at: Q6_K.scaleOffset)
             for c in 0..<C.count {
                 sums[c] += scaled[c] * (d * layout.laneB(activations, column: c, quad: firstQuad))
             }
@@ -76,7 +72,7 @@ enum PortableQ6_K: PortableRowFormat {
                                            _ activations: UnsafeRawPointer, _ layout: ActivationLayout,
                                            firstQuad: Int, quad: Int, _ subBlockScales: SIMD4<Float>, _: C.Type) {
         let half = quad / 2
-        let weights = Quad(lowBits: block + lowBitsOffset + 64 * half, highBits: block + highBitsOffset + 32 * half,
+        let weights = Quad(lowBits: block + Q6_K.lowBitsOffset + 64 * half, highBits: block + Q6_K.highBitsOffset + 32 * half,
                            upper: quad % 2)
         let totals = PortableLanes.quadTotals(C.self, layout.quadActivations(activations, quad: firstQuad + quad), weights)
         for c in 0..<C.count {

@@ -13,7 +13,6 @@ enum PortableQ8_0: PortableBlockFormat {
     static let activation = PortableActivation.q8_0(sumScale: 0)
     static let quantizeColumn = PortableQuantize.q8_0
     static var bytesPerBlock: Int { Q8_0.bytesPerBlock }
-    static let codesOffset = 2
     /// Added to every 16-bit sum of two products to make it non-negative; 16 such sums make up a block.
     static var pairBias: Int16 { 32512 }
     static var blockBias: Float { Float(16 * Int(pairBias)) }
@@ -25,8 +24,8 @@ enum PortableQ8_0: PortableBlockFormat {
 
     @inline(__always)
     static func decode(_ block: UnsafeRawPointer) -> Codes {
-        let low = block.loadUnaligned(fromByteOffset: codesOffset, as: SIMD8<Int16>.self)
-        let high = block.loadUnaligned(fromByteOffset: codesOffset + 16, as: SIMD8<Int16>.self)
+        let low = block.loadUnaligned(fromByteOffset: Q8_0.quantsOffset, as: SIMD8<Int16>.self)
+        let high = block.loadUnaligned(fromByteOffset: Q8_0.quantsOffset + 16, as: SIMD8<Int16>.self)
         return Codes(evenLow: PortableLanes.evenBytes(low), oddLow: PortableLanes.oddBytes(low),
                      evenHigh: PortableLanes.evenBytes(high), oddHigh: PortableLanes.oddBytes(high))
     }

@@ -78,9 +78,9 @@ public enum PortableQuantize {
                 codes.replace(with: 127, where: codes .> 127)
                 let bytes = SIMD16<Int8>(truncatingIfNeeded: codes)
                 let sum = SIMD16<Int32>(truncatingIfNeeded: bytes).wrappedSum()
-                out.storeBytes(of: bytes, toByteOffset: PortableActivation.q8_KQuantsOffset + 16 * chunk, as: SIMD16<Int8>.self)
+                out.storeBytes(of: bytes, toByteOffset: Q8_K.quantsOffset + 16 * chunk, as: SIMD16<Int8>.self)
                 out.storeBytes(of: Int16(truncatingIfNeeded: sum).littleEndian,
-                               toByteOffset: PortableActivation.q8_KSumsOffset + 2 * chunk, as: Int16.self)
+                               toByteOffset: Q8_K.sumsOffset + 2 * chunk, as: Int16.self)
             }
             out.storeBytes(of: (1 / iscale).bitPattern.littleEndian, toByteOffset: 0, as: UInt32.self)
         }

@@ -20,7 +20,7 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, Codable {
     }
 
     /// Elements per block and bytes per block, as in ggml's `type_traits`.
-    public var geometry: (blockSize: Int, bytesPerBlock: Int) {
+    @inlinable public var geometry: (blockSize: Int, bytesPerBlock: Int) {
         switch self {
         case .f32: (1, 4)
         case .f16, .bf16: (1, 2)
@@ -55,8 +55,8 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, Codable {
         }
     }
 
-    public var blockSize: Int { geometry.blockSize }
-    public var bytesPerBlock: Int { geometry.bytesPerBlock }
+    @inlinable public var blockSize: Int { geometry.blockSize }
+    @inlinable public var bytesPerBlock: Int { geometry.bytesPerBlock }
 
     /// Bytes of a row of `count` elements, or nil when `count` is not a whole number of blocks or overflows.
     public func rowBytes(count: Int) -> Int? {

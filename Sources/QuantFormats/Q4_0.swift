@@ -3,9 +3,13 @@
 ///     offset  size  field
 ///     0       2     d      f16 scale; weight = d * (q - 8)
 ///     2       16    qs     byte j: low nibble = q[j], high nibble = q[j + 16]
-public enum Q4_0 {
-    public static let blockSize = 32
-    public static let bytesPerBlock = 18
+public enum Q4_0: BlockLayout {
+    @inlinable public static var type: GGMLType { .q4_0 }
+    @inlinable public static var scaleOffset: Int { 0 }
+    @inlinable public static var quantsOffset: Int { 2 }
+    public static let fields = [
+        BlockField("d", at: scaleOffset, bytes: 2), BlockField("qs", at: quantsOffset, bytes: 16),
+    ]
 
     /// `quantize_row_q4_0_ref`: d = max / -8, where max is the signed value of largest magnitude.
     public static let quantize: QuantizeRow = { x, y, count in
@@ -15,11 +19,11 @@ public enum Q4_0 {
             let (_, max) = signedAbsMax(x, base, blockSize)
             let d = max / -8
             let id: Float = d != 0 ? 1 / d : 0
-            out.storeHalf(d, at: 0)
+            out.storeHalf(d, at: scaleOffset)
             for j in 0..<16 {
                 let q0 = min(15, Scalars.truncatedInt(x[base + j] * id + 8.5))
                 let q1 = min(15, Scalars.truncatedInt(x[base + j + 16] * id + 8.5))
-                out.storeBytes(of: UInt8(truncatingIfNeeded: q0 | (q1 << 4)), toByteOffset: 2 + j, as: UInt8.self)
+                out.storeBytes(of: UInt8(truncatingIfNeeded: q0 | (q1 << 4)), toByteOffset: quantsOffset + j, as: UInt8.self)
             }
         }
     }
@@ -27,9 +31,9 @@ public enum Q4_0 {
     public static let dequantize: DequantizeRow = { x, y, count in
         for block in 0..<count / blockSize {
             let b = x + block * bytesPerBlock, out = y + block * blockSize
-            let d = b.half(at: 0)
+            let d = b.half(at: scaleOffset)
             for j in 0..<16 {
-                let q = b.uint8(at: 2 + j)
+                let q = b.uint8(at: quantsOffset + j)
                 out[j] = Float(Int32(q & 0x0f) - 8) * d
                 out[j + 16] = Float(Int32(q >> 4) - 8) * d
             }
@@ -43,10 +47,10 @@ public enum Q4_0 {
             let x = w + block * bytesPerBlock, y = a + block * Q8_0.bytesPerBlock
             var sumi: Int32 = 0
             for j in 0..<16 {
-                let q = x.uint8(at: 2 + j)
-                sumi += (Int32(q & 0x0f) - 8) * y.int8(at: 2 + j) + (Int32(q >> 4) - 8) * y.int8(at: 2 + j + 16)
+                let q = x.uint8(at: quantsOffset + j)
+                sumi += (Int32(q & 0x0f) - 8) * y.int8(at: Q8_0.quantsOffset + j) + (Int32(q >> 4) - 8) * y.int8(at: Q8_0.quantsOffset + j + 16)
             }
-            sum += Float(sumi) * x.half(at: 0) * y.half(at: 0)
+            sum += Float(sumi) * x.half(at: scaleOffset) * y.half(at: Q8_0.scaleOffset)
         }
         return sum
     }

@@ -10,20 +10,52 @@
 ///                                   min   = byte[s + 4] >> 4 | (byte[s] >> 6) << 4
 ///     16      128   qs      64 weights per 32 bytes: byte 32c + l holds q[64c + l] in its low nibble and
 ///                           q[64c + 32 + l] in its high nibble
-public enum Q4_K {
-    public static let blockSize = 256
-    public static let bytesPerBlock = 144
-    static let scalesOffset = 4
-    static let quantsOffset = 16
+public enum Q4_K: BlockLayout {
+    @inlinable public static var type: GGMLType { .q4_K }
+    @inlinable public static var scaleOffset: Int { 0 }
+    @inlinable public static var minimumOffset: Int { 2 }
+    @inlinable public static var scalesOffset: Int { 4 }
+    @inlinable public static var quantsOffset: Int { 16 }
+    public static let fields = [
+        BlockField("d", at: scaleOffset, bytes: 2), BlockField("dmin", at: minimumOffset, bytes: 2),
+        BlockField("scales", at: scalesOffset, bytes: 12), BlockField("qs", at: quantsOffset, bytes: 128),
+    ]
     static let subBlockSize = 32
     static let subBlocks = 8
 
-    /// Scale and minimum (both 0...63) of sub-block `s` from the 12 packed bytes at `packed` (`get_scale_min_k4`).
-    @inline(__always) static func scaleAndMin(_ s: Int, _ packed: UnsafeRawPointer) -> (scale: UInt8, min: UInt8) {
-        if s < 4 { return (packed.uint8(at: s) & 63, packed.uint8(at: s + 4) & 63) }
-        let scale = (packed.uint8(at: s + 4) & 0x0f) | ((packed.uint8(at: s - 4) >> 6) << 4)
-        let min = (packed.uint8(at: s + 4) >> 4) | ((packed.uint8(at: s) >> 6) << 4)
-        return (scale, min)
+    /// Scale and minimum (both 0...63) of sub-block `s` from the 12 packed bytes at `packed`: ggml's
+    /// `get_scale_min_k4`, byte by byte (also the packing of q5_K).
+    @inlinable @inline(__always)
+    public static func scaleAndMin(_ s: Int, _ packed: UnsafeRawPointer) -> (scale: UInt8, min: UInt8) {
+        let byte = { (i: Int) in packed.load(fromByteOffset: i, as: UInt8.self) }
+        if s < 4 { return (byte(s) & 63, byte(s + 4) & 63) }
+        return ((byte(s + 4) & 0x0f) | ((byte(s - 4) >> 6) << 4), (byte(s + 4) >> 4) | ((byte(s) >> 6) << 4))
+    }
+
+    /// All eight scales and minimums at once, as ggml's SIMD paths unpack them (`utmp` with kmask1-3, on 32-bit
+    /// words): byte s of `scales` (little-endian) is sub-block s's scale, byte s of `minimums` its minimum. Equal to
+    /// `scaleAndMin` for every s and every packing (`BlockLayoutTests`).
+    @inlinable @inline(__always)
+    public static func unpackScalesAndMinimums(_ packed: UnsafeRawPointer) -> (scales: UInt64, minimums: UInt64) {
+        let low6: UInt32 = 0x3f3f_3f3f, low4: UInt32 = 0x0f0f_0f0f, top2: UInt32 = 0x0303_0303
+        let u0 = UInt32(littleEndian: packed.loadUnaligned(as: UInt32.self))
+        let u1 = UInt32(littleEndian: packed.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+        let u2 = UInt32(littleEndian: packed.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        let scales = UInt64(u0 & low6) | UInt64((u2 & low4) | (((u0 >> 6) & top2) << 4)) << 32
+        let minimums = UInt64(u1 & low6) | UInt64(((u2 >> 4) & low4) | (((u1 >> 6) & top2) << 4)) << 32
+        return (scales, minimums)
+    }
+
+    /// The same unpacking on two 64-bit words (ggml's kmask1-3 on `uint64_t`), for kernels that want the scales and
+    /// minimums of sub-blocks 0-3 and 4-7 together: `low` holds scales 0-3 then minimums 0-3 (bytes 0-7), `high`
+    /// scales 4-7 then minimums 4-7. Two loads and no 32-bit recombining.
+    @inlinable @inline(__always)
+    public static func unpackScalesAndMinimumsByHalves(_ packed: UnsafeRawPointer) -> (low: UInt64, high: UInt64) {
+        let x = UInt64(littleEndian: packed.loadUnaligned(as: UInt64.self))
+        let u2 = UInt64(UInt32(littleEndian: packed.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+        let low = x & 0x3f3f_3f3f_3f3f_3f3f
+        let high = ((u2 | u2 << 28) & 0x0f0f_0f0f_0f0f_0f0f) | (((x >> 6) & 0x0303_0303_0303_0303) << 4)
+        return (low, high)
     }
 
     /// `quantize_row_q4_K_ref`: each sub-block gets its best (scale, min) from `fitAffineScale` with weights
@@ -74,11 +106,11 @@ public enum Q4_K {
                                       toByteOffset: s, as: UInt8.self)
                 }
             }
-            out.storeHalf(maxScale / 63, at: 0)
-            out.storeHalf(maxMin / 63, at: 2)
+            out.storeHalf(maxScale / 63, at: scaleOffset)
+            out.storeHalf(maxMin / 63, at: minimumOffset)
 
             // Requantize against the scales as stored; a sub-block whose scale rounds to 0 keeps the codes of its fit.
-            let d = UnsafeRawPointer(out).half(at: 0), dmin = UnsafeRawPointer(out).half(at: 2)
+            let d = UnsafeRawPointer(out).half(at: scaleOffset), dmin = UnsafeRawPointer(out).half(at: minimumOffset)
             for s in 0..<subBlocks {
                 let (scale, minimum) = scaleAndMin(s, UnsafeRawPointer(packed))
                 let subScale = d * Float(scale)
@@ -103,7 +135,7 @@ public enum Q4_K {
     public static let dequantize: DequantizeRow = { x, y, count in
         for block in 0..<count / blockSize {
             let b = x + block * bytesPerBlock, out = y + block * blockSize
-            let d = b.half(at: 0), dmin = b.half(at: 2)
+            let d = b.half(at: scaleOffset), dmin = b.half(at: minimumOffset)
             for chunk in 0..<blockSize / 64 {
                 let (scaleLow, minLow) = scaleAndMin(2 * chunk, b + scalesOffset)
                 let (scaleHigh, minHigh) = scaleAndMin(2 * chunk + 1, b + scalesOffset)
@@ -142,10 +174,10 @@ public enum Q4_K {
                 let minimum = Int32(scaleAndMin(group / 2, x + scalesOffset).min)
                 minTerm &+= y.int16(at: Q8_K.sumsOffset + 2 * group) &* minimum
             }
-            let d8 = y.float32(at: 0)
-            let d = x.half(at: 0) * d8
+            let d8 = y.float32(at: Q8_K.scaleOffset)
+            let d = x.half(at: scaleOffset) * d8
             for l in 0..<8 { laneSums[l] += d * Float(lanes[l]) }
-            let dmin = x.half(at: 2) * d8
+            let dmin = x.half(at: minimumOffset) * d8
             sum -= dmin * Float(minTerm)
         }
         for l in 0..<8 { sum += laneSums[l] }

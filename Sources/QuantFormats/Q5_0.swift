@@ -4,9 +4,15 @@
 ///     0       2     d      f16 scale; weight = d * (q - 16)
 ///     2       4     qh     little-endian u32: bit j is bit 4 of q[j]
 ///     6       16    qs     byte j: low nibble = low 4 bits of q[j], high nibble = low 4 bits of q[j + 16]
-public enum Q5_0 {
-    public static let blockSize = 32
-    public static let bytesPerBlock = 22
+public enum Q5_0: BlockLayout {
+    @inlinable public static var type: GGMLType { .q5_0 }
+    @inlinable public static var scaleOffset: Int { 0 }
+    @inlinable public static var highBitsOffset: Int { 2 }
+    @inlinable public static var quantsOffset: Int { 6 }
+    public static let fields = [
+        BlockField("d", at: scaleOffset, bytes: 2), BlockField("qh", at: highBitsOffset, bytes: 4),
+        BlockField("qs", at: quantsOffset, bytes: 16),
+    ]
 
     /// `quantize_row_q5_0_ref`: d = max / -16.
     public static let quantize: QuantizeRow = { x, y, count in
@@ -16,21 +22,21 @@ public enum Q5_0 {
             let (_, max) = signedAbsMax(x, base, blockSize)
             let d = max / -16
             let id: Float = d != 0 ? 1 / d : 0
-            out.storeHalf(d, at: 0)
+            out.storeHalf(d, at: scaleOffset)
             var qh: UInt32 = 0
             for j in 0..<16 {
                 let q0 = UInt32(truncatingIfNeeded: min(31, Scalars.truncatedInt(x[base + j] * id + 16.5)))
                 let q1 = UInt32(truncatingIfNeeded: min(31, Scalars.truncatedInt(x[base + j + 16] * id + 16.5)))
-                out.storeBytes(of: UInt8(truncatingIfNeeded: (q0 & 0x0f) | ((q1 & 0x0f) << 4)), toByteOffset: 6 + j, as: UInt8.self)
+                out.storeBytes(of: UInt8(truncatingIfNeeded: (q0 & 0x0f) | ((q1 & 0x0f) << 4)), toByteOffset: quantsOffset + j, as: UInt8.self)
                 qh |= ((q0 & 0x10) >> 4) << j
                 qh |= ((q1 & 0x10) >> 4) << (j + 16)
             }
-            out.storeBytes(of: qh.littleEndian, toByteOffset: 2, as: UInt32.self)
+            out.storeBytes(of: qh.littleEndian, toByteOffset: highBitsOffset, as: UInt32.self)
         }
     }
 
     @inline(__always) static func code(_ b: UnsafeRawPointer, _ qh: UInt32, _ j: Int) -> Int32 {
-        let q = b.uint8(at: 6 + (j & 15))
+        let q = b.uint8(at: quantsOffset + (j & 15))
         let low = j < 16 ? q & 0x0f : q >> 4
         return Int32(low) | Int32((qh >> UInt32(j)) & 1) << 4
     }
@@ -38,8 +44,8 @@ public enum Q5_0 {
     public static let dequantize: DequantizeRow = { x, y, count in
         for block in 0..<count / blockSize {
             let b = x + block * bytesPerBlock, out = y + block * blockSize
-            let d = b.half(at: 0)
-            let qh = UInt32(littleEndian: b.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+            let d = b.half(at: scaleOffset)
+            let qh = UInt32(littleEndian: b.loadUnaligned(fromByteOffset: highBitsOffset, as: UInt32.self))
             for j in 0..<32 { out[j] = Float(code(b, qh, j) - 16) * d }
         }
     }
@@ -49,10 +55,10 @@ public enum Q5_0 {
         var sum: Float = 0
         for block in 0..<count / blockSize {
             let x = w + block * bytesPerBlock, y = a + block * Q8_0.bytesPerBlock
-            let qh = UInt32(littleEndian: x.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+            let qh = UInt32(littleEndian: x.loadUnaligned(fromByteOffset: highBitsOffset, as: UInt32.self))
             var sumi: Int32 = 0
-            for j in 0..<32 { sumi += (code(x, qh, j) - 16) * y.int8(at: 2 + j) }
-            sum += Float(sumi) * x.half(at: 0) * y.half(at: 0)
+            for j in 0..<32 { sumi += (code(x, qh, j) - 16) * y.int8(at: Q8_0.quantsOffset + j) }
+            sum += Float(sumi) * x.half(at: scaleOffset) * y.half(at: Q8_0.scaleOffset)
         }
         return sum
     }

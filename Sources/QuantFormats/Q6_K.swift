@@ -9,19 +9,23 @@
 ///                           q[128h + 64 + l], q[128h + 96 + l] at bit 0, 2, 4, 6
 ///     192     16    scales  int8 scale[0..15]
 ///     208     2     d       f16 super-block scale
-public enum Q6_K {
-    public static let blockSize = 256
-    public static let bytesPerBlock = 210
-    static let highBitsOffset = 128
-    static let scalesOffset = 192
-    static let scaleOffset = 208
+public enum Q6_K: BlockLayout {
+    @inlinable public static var type: GGMLType { .q6_K }
+    @inlinable public static var lowBitsOffset: Int { 0 }
+    @inlinable public static var highBitsOffset: Int { 128 }
+    @inlinable public static var scalesOffset: Int { 192 }
+    @inlinable public static var scaleOffset: Int { 208 }
+    public static let fields = [
+        BlockField("ql", at: lowBitsOffset, bytes: 128), BlockField("qh", at: highBitsOffset, bytes: 64),
+        BlockField("scales", at: scalesOffset, bytes: 16), BlockField("d", at: scaleOffset, bytes: 2),
+    ]
     static let subBlockSize = 16
     static let subBlocks = 16
 
     /// The 6-bit code (0...63) of weight `k` of the block at `b`.
     @inline(__always) static func code(_ b: UnsafeRawPointer, _ k: Int) -> Int32 {
         let half = k / 128, quarter = (k % 128) / 32, l = k % 32
-        let low = b.uint8(at: 64 * half + 32 * (quarter & 1) + l)
+        let low = b.uint8(at: lowBitsOffset + 64 * half + 32 * (quarter & 1) + l)
         let lowBits = quarter < 2 ? low & 0x0f : low >> 4
         let highBits = (b.uint8(at: highBitsOffset + 32 * half + l) >> (2 * UInt8(quarter))) & 3
         return Int32(lowBits | (highBits << 4))
@@ -76,8 +80,8 @@ public enum Q6_K {
                     let base = 128 * half + l
                     let c0 = UInt8(bitPattern: codes[base]), c1 = UInt8(bitPattern: codes[base + 32])
                     let c2 = UInt8(bitPattern: codes[base + 64]), c3 = UInt8(bitPattern: codes[base + 96])
-                    out.storeBytes(of: (c0 & 0x0f) | ((c2 & 0x0f) << 4), toByteOffset: 64 * half + l, as: UInt8.self)
-                    out.storeBytes(of: (c1 & 0x0f) | ((c3 & 0x0f) << 4), toByteOffset: 64 * half + 32 + l, as: UInt8.self)
+                    out.storeBytes(of: (c0 & 0x0f) | ((c2 & 0x0f) << 4), toByteOffset: lowBitsOffset + 64 * half + l, as: UInt8.self)
+                    out.storeBytes(of: (c1 & 0x0f) | ((c3 & 0x0f) << 4), toByteOffset: lowBitsOffset + 64 * half + 32 + l, as: UInt8.self)
                     let high = (c0 >> 4) | ((c1 >> 4) << 2) | ((c2 >> 4) << 4) | ((c3 >> 4) << 6)
                     out.storeBytes(of: high, toByteOffset: highBitsOffset + 32 * half + l, as: UInt8.self)
                 }
@@ -108,7 +112,7 @@ public enum Q6_K {
                 let scale = x.int8(at: scalesOffset + k / subBlockSize)
                 lanes[k % 8] &+= scale &* ((code(x, k) - 32) &* y.int8(at: Q8_K.quantsOffset + k))
             }
-            let d = x.half(at: scaleOffset) * y.float32(at: 0)
+            let d = x.half(at: scaleOffset) * y.float32(at: Q8_K.scaleOffset)
             for l in 0..<8 { laneSums[l] += d * Float(lanes[l]) }
         }
         var sum: Float = 0

@@ -4,9 +4,13 @@
 ///     offset  size  field
 ///     0       2     d      f16 scale; value = d * q
 ///     2       32    qs     int8 q[0..31]
-public enum Q8_0 {
-    public static let blockSize = 32
-    public static let bytesPerBlock = 34
+public enum Q8_0: BlockLayout {
+    @inlinable public static var type: GGMLType { .q8_0 }
+    @inlinable public static var scaleOffset: Int { 0 }
+    @inlinable public static var quantsOffset: Int { 2 }
+    public static let fields = [
+        BlockField("d", at: scaleOffset, bytes: 2), BlockField("qs", at: quantsOffset, bytes: 32),
+    ]
 
     /// `quantize_row_q8_0_ref`: d = amax / 127, q = roundf(x / d).
     public static let quantize: QuantizeRow = { x, y, count in
@@ -24,12 +28,12 @@ public enum Q8_0 {
             let base = block * blockSize, out = y + block * bytesPerBlock
             let (amax, _) = signedAbsMax(x, base, blockSize)
             let d = amax / 127
-            out.storeHalf(d, at: 0)
+            out.storeHalf(d, at: scaleOffset)
             let id: Float = activations ? (amax != 0 ? 127 / amax : 0) : (d != 0 ? 1 / d : 0)
             for j in 0..<blockSize {
                 let v = x[base + j] * id
                 let q = activations ? Scalars.roundedEven(v) : Scalars.roundedAway(v)
-                out.storeBytes(of: Int8(clamping: q), toByteOffset: 2 + j, as: Int8.self)
+                out.storeBytes(of: Int8(clamping: q), toByteOffset: quantsOffset + j, as: Int8.self)
             }
         }
     }
@@ -37,8 +41,8 @@ public enum Q8_0 {
     public static let dequantize: DequantizeRow = { x, y, count in
         for block in 0..<count / blockSize {
             let b = x + block * bytesPerBlock, out = y + block * blockSize
-            let d = b.half(at: 0)
-            for j in 0..<blockSize { out[j] = Float(b.int8(at: 2 + j)) * d }
+            let d = b.half(at: scaleOffset)
+            for j in 0..<blockSize { out[j] = Float(b.int8(at: quantsOffset + j)) * d }
         }
     }
 
@@ -48,8 +52,8 @@ public enum Q8_0 {
         for block in 0..<count / blockSize {
             let x = w + block * bytesPerBlock, y = a + block * bytesPerBlock
             var sumi: Int32 = 0
-            for j in 0..<blockSize { sumi += x.int8(at: 2 + j) * y.int8(at: 2 + j) }
-            sum += Float(sumi) * x.half(at: 0) * y.half(at: 0)
+            for j in 0..<blockSize { sumi += x.int8(at: quantsOffset + j) * y.int8(at: quantsOffset + j) }
+            sum += Float(sumi) * x.half(at: scaleOffset) * y.half(at: scaleOffset)
         }
         return sum
     }

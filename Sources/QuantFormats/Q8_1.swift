@@ -5,9 +5,15 @@
 ///     0       2     d      f16 scale; value = d * q
 ///     2       2     s      f16 d * sum(q)
 ///     4       32    qs     int8 q[0..31]
-public enum Q8_1 {
-    public static let blockSize = 32
-    public static let bytesPerBlock = 36
+public enum Q8_1: BlockLayout {
+    @inlinable public static var type: GGMLType { .q8_1 }
+    @inlinable public static var scaleOffset: Int { 0 }
+    @inlinable public static var sumOffset: Int { 2 }
+    @inlinable public static var quantsOffset: Int { 4 }
+    public static let fields = [
+        BlockField("d", at: scaleOffset, bytes: 2), BlockField("s", at: sumOffset, bytes: 2),
+        BlockField("qs", at: quantsOffset, bytes: 32),
+    ]
 
     /// `quantize_row_q8_1_ref`: d = amax / 127, q = roundf(x / d).
     public static let quantize: QuantizeRow = { x, y, count in quantize(x, y, count, activations: false) }
@@ -27,18 +33,18 @@ public enum Q8_1 {
                 let v = x[base + j] * id
                 let q = Int8(clamping: activations ? Scalars.roundedEven(v) : Scalars.roundedAway(v))
                 sum += Int32(q)
-                out.storeBytes(of: q, toByteOffset: 4 + j, as: Int8.self)
+                out.storeBytes(of: q, toByteOffset: quantsOffset + j, as: Int8.self)
             }
-            out.storeHalf(d, at: 0)
-            out.storeHalf(Float(sum) * d, at: 2)
+            out.storeHalf(d, at: scaleOffset)
+            out.storeHalf(Float(sum) * d, at: sumOffset)
         }
     }
 
     public static let dequantize: DequantizeRow = { x, y, count in
         for block in 0..<count / blockSize {
             let b = x + block * bytesPerBlock, out = y + block * blockSize
-            let d = b.half(at: 0)
-            for j in 0..<blockSize { out[j] = Float(b.int8(at: 4 + j)) * d }
+            let d = b.half(at: scaleOffset)
+            for j in 0..<blockSize { out[j] = Float(b.int8(at: quantsOffset + j)) * d }
         }
     }
 }

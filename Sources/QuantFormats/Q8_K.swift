@@ -5,12 +5,17 @@
 ///     0       4     d      f32 scale; value = d * q
 ///     4       256   qs     int8 q[0..255]
 ///     260     32    bsums  16 little-endian int16: bsums[g] = q[16g] + ... + q[16g + 15]
-public enum Q8_K {
-    public static let blockSize = 256
-    public static let bytesPerBlock = 292
-    static let quantsOffset = 4
-    static let sumsOffset = 260
-    static let groupSize = 16
+public enum Q8_K: BlockLayout {
+    @inlinable public static var type: GGMLType { .q8_K }
+    @inlinable public static var scaleOffset: Int { 0 }
+    @inlinable public static var quantsOffset: Int { 4 }
+    @inlinable public static var sumsOffset: Int { 260 }
+    public static let fields = [
+        BlockField("d", at: scaleOffset, bytes: 4), BlockField("qs", at: quantsOffset, bytes: 256),
+        BlockField("bsums", at: sumsOffset, bytes: 32),
+    ]
+    /// Values per entry of `bsums`.
+    @inlinable public static var valuesPerSum: Int { 16 }
 
     /// `quantize_row_q8_K_ref`, which ggml's x86 CPU `quantize_row_q8_K` also just calls (so there is no separate
     /// activation quantizer): iscale = -127 / max, where max is the signed value of largest magnitude,
@@ -27,9 +32,9 @@ public enum Q8_K {
                 continue
             }
             let iscale = -127 / max
-            for group in 0..<blockSize / groupSize {
+            for group in 0..<blockSize / valuesPerSum {
                 var sum: Int32 = 0
-                for j in group * groupSize..<(group + 1) * groupSize {
+                for j in group * valuesPerSum..<(group + 1) * valuesPerSum {
                     let q = Int8(truncatingIfNeeded: min(127, Scalars.nearestInt(iscale * x[base + j])))
                     out.storeBytes(of: q, toByteOffset: quantsOffset + j, as: Int8.self)
                     sum += Int32(q)
@@ -37,7 +42,7 @@ public enum Q8_K {
                 out.storeBytes(of: Int16(truncatingIfNeeded: sum).littleEndian,
                                toByteOffset: sumsOffset + 2 * group, as: Int16.self)
             }
-            out.storeBytes(of: (1 / iscale).bitPattern.littleEndian, toByteOffset: 0, as: UInt32.self)
+            out.storeBytes(of: (1 / iscale).bitPattern.littleEndian, toByteOffset: scaleOffset, as: UInt32.self)
         }
     }
 
@@ -45,7 +50,7 @@ public enum Q8_K {
     public static let dequantize: DequantizeRow = { x, y, count in
         for block in 0..<count / blockSize {
             let b = x + block * bytesPerBlock, out = y + block * blockSize
-            let d = b.float32(at: 0)
+            let d = b.float32(at: scaleOffset)
             for j in 0..<blockSize { out[j] = d * Float(b.int8(at: quantsOffset + j)) }
         }
     }
