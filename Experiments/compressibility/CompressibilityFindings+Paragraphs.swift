@@ -1,6 +1,6 @@
 extension CompressibilityFindings {
     /// GGML block formats measured on Gaussian weights (not f16, not int8/tensor).
-    var gaussianBlockFormats: [DatasetResult] { gaussian.filter { $0.format != "f16" && $0.format != BlockLayout.int8PerTensor.name } }
+    var gaussianBlockFormats: [DatasetResult] { gaussian.filter { $0.format != "f16" && $0.format != SymbolLayout.int8PerTensor.name } }
 
     func gaussianRow(_ format: String) -> DatasetResult? { gaussian.first { $0.format == format } }
 
@@ -10,7 +10,7 @@ extension CompressibilityFindings {
         var text = "**Codes.** On Gaussian weights GGML's block codes carry \(Cell.percent(low, 1)) to \(Cell.percent(high, 1)) of their "
             + "stored bits (" + gaussianBlockFormats.map { "\($0.format) \(Cell.fixed($0.codeEntropyBits, 2)) of \($0.codeWidth)" }.joined(separator: ", ")
             + "): each block's scale is fitted to that block's own weights, so every block spreads its weights over the whole grid."
-        if let perTensor = gaussianRow(BlockLayout.int8PerTensor.name), let q8 = gaussianRow("q8_0") {
+        if let perTensor = gaussianRow(SymbolLayout.int8PerTensor.name), let q8 = gaussianRow("q8_0") {
             let lower = perTensor.codeEntropyBits < q8.codeEntropyBits
             text += " With one scale for the whole tensor (the paper's int8 setting) the same 8-bit codes carry \(Cell.fixed(perTensor.codeEntropyBits, 2)) bits "
                 + "against q8_0's \(Cell.fixed(q8.codeEntropyBits, 2)): "
@@ -25,7 +25,7 @@ extension CompressibilityFindings {
                 + " Gaussian \(d.format)'s \(Cell.fixed(g.codeEntropyBits, 2))."
         }
         if let requantized = report.datasets.first(where: { $0.source == .requantized }),
-           let perTensor = gaussianRow(BlockLayout.int8PerTensor.name) {
+           let perTensor = gaussianRow(SymbolLayout.int8PerTensor.name) {
             text += " Requantized to int8/tensor, the real token embedding's codes carry \(Cell.fixed(requantized.codeEntropyBits, 2)) bits, "
                 + (requantized.codeEntropyBits < perTensor.codeEntropyBits - 0.05
                    ? "fewer than Gaussian weights' \(Cell.fixed(perTensor.codeEntropyBits, 2)), consistent with real weights having heavier tails (a larger max|x| relative to their spread)."
@@ -109,7 +109,7 @@ extension CompressibilityFindings {
         text += "Mao et al. find entropy coding worth its decompression for loading int8 weights from storage; "
         text += largest >= Self.substantialSaving ? "these GGML codes save a substantial share here too."
             : "these GGML codes save little, because block-wise scaling leaves little redundancy to remove."
-        let perTensor = report.datasets.filter { $0.format == BlockLayout.int8PerTensor.name }
+        let perTensor = report.datasets.filter { $0.format == SymbolLayout.int8PerTensor.name }
         let inPaperSetting = perTensor.compactMap { d in Self.bestSaving(d, at: slowestStorage).map { (d.label, $0.saving) } }
         if let best = inPaperSetting.max(by: { $0.1 < $1.1 }) {
             text += " In the paper's setting (int8 with one scale per tensor) the saving at \(slowestStorage.name) is up to \(Cell.percent(best.1, 1)) (\(best.0)), "
@@ -124,7 +124,7 @@ extension CompressibilityFindings {
         let rows = gaussian.filter { $0.nmse != nil }.sorted { $0.entropyBoundBitsPerWeight < $1.entropyBoundBitsPerWeight }
         guard rows.count > 1 else { return "" }
         var text = "**Compressibility against quality.** "
-        if let perTensor = gaussianRow(BlockLayout.int8PerTensor.name), let q8 = gaussianRow("q8_0"),
+        if let perTensor = gaussianRow(SymbolLayout.int8PerTensor.name), let q8 = gaussianRow("q8_0"),
            let e1 = perTensor.nmse, let e2 = q8.nmse {
             let compressesBetter = perTensor.entropyBoundBitsPerWeight < q8.entropyBoundBitsPerWeight
             let worse = e1 > e2

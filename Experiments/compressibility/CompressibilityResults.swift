@@ -37,7 +37,7 @@ struct CodecResult: Codable {
     let savings: [String: Double]
 }
 
-/// The codes and the scales compressed as two separate streams (see `BlockLayout.regroup`).
+/// The codes and the scales compressed as two separate streams (see `SymbolLayout.regroup`).
 struct RegroupedResult: Codable {
     let codec: String
     let codesRatio: Double

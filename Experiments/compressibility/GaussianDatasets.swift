@@ -18,7 +18,7 @@ enum GaussianDatasets {
         let provenance = "\(weightCount) weights, N(0, \(standardDeviation)²), SplitMix64 seed \(seed)"
         var datasets = formats.map { type in
             let traits = FormatTraits.of(type)!
-            let layout = BlockLayout.of(type)!
+            let layout = SymbolLayout.of(type)!
             var bytes = [UInt8](repeating: 0, count: weightCount / layout.weightsPerBlock * layout.bytesPerBlock)
             var restored = [Float](repeating: 0, count: weightCount)
             weights.withUnsafeBufferPointer { x in

@@ -15,7 +15,7 @@ enum RealModelDatasets {
         let shortModel = String(model.split(separator: "-").first ?? Substring(model))
         var datasets: [WeightDataset] = []
         for type in GaussianDatasets.formats {
-            guard let layout = BlockLayout.of(type) else { continue }
+            guard let layout = SymbolLayout.of(type) else { continue }
             let tensors = file.tensors.filter { $0.type == type && $0.shape.count >= 2 }
             guard !tensors.isEmpty else { continue }
             var all: [UInt8] = []

@@ -12,7 +12,7 @@ struct WeightDataset {
     /// What the notebook calls it: "q4_0 · Gaussian".
     let label: String
     let source: Source
-    let layout: BlockLayout
+    let layout: SymbolLayout
     /// The blocks, as a file stores them.
     let bytes: [UInt8]
     /// Normalized squared error of the quantized weights against the weights they were made from

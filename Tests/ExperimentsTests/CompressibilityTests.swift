@@ -29,7 +29,7 @@ import Testing
 }
 
 @Suite struct CompressibilitySplitTests {
-    func symbols(_ layout: BlockLayout, _ block: [UInt8]) -> SymbolList {
+    func symbols(_ layout: SymbolLayout, _ block: [UInt8]) -> SymbolList {
         var list = SymbolList(layout)
         block.withUnsafeBytes { layout.visit($0.baseAddress!, into: &list) }
         return list
@@ -75,7 +75,7 @@ import Testing
     /// and the scales the split found gives, block by block, the same codes the split found.
     @Test(arguments: [GGMLType.q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K])
     func splitAgreesWithTheLibrarysDequantization(type: GGMLType) {
-        let layout = BlockLayout.of(type)!, traits = FormatTraits.of(type)!
+        let layout = SymbolLayout.of(type)!, traits = FormatTraits.of(type)!
         let count = 1024
         var random = SplitMix64(seed: 7)
         let x = random.gaussians(count)
@@ -110,15 +110,15 @@ import Testing
         }
     }
 
-    @Test(arguments: [BlockLayout.q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K, .f16, .int8PerTensor])
-    func codesAndScalesAccountForEveryStoredBit(layout: BlockLayout) {
+    @Test(arguments: [SymbolLayout.q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K, .f16, .int8PerTensor])
+    func codesAndScalesAccountForEveryStoredBit(layout: SymbolLayout) {
         let scaleBits = layout.scaleFields.reduce(0) { $0 + $1.width * $1.perBlock }
         #expect(layout.weightsPerBlock * layout.codeWidth + scaleBits == layout.bytesPerBlock * 8)
         #expect(layout.scaleMask.filter { $0 }.count * 8 == scaleBits)
     }
 
     @Test func regroupPutsScaleBytesApartAndInterleaveRestores() {
-        let layout = BlockLayout.q6_K
+        let layout = SymbolLayout.q6_K
         let bytes = (0..<(3 * layout.bytesPerBlock)).map { UInt8(truncatingIfNeeded: $0 * 7 + 1) }
         let (codes, scales) = layout.regroup(bytes)
         #expect(codes.count == 3 * 192 && scales.count == 3 * 18)

@@ -1,11 +1,11 @@
-/// Receives a block's symbols as `BlockLayout.visit` splits it: one code per weight, and each scale field's values
-/// (`field` indexes `BlockLayout.scaleFields`).
+/// Receives a block's symbols as `SymbolLayout.visit` splits it: one code per weight, and each scale field's values
+/// (`field` indexes `SymbolLayout.scaleFields`).
 protocol SymbolSink {
     mutating func code(_ symbol: Int)
     mutating func scale(_ field: Int, _ symbol: Int)
 }
 
-extension BlockLayout {
+extension SymbolLayout {
     /// Hands every code and scale symbol of the block at `b` (`bytesPerBlock` readable bytes) to `sink`.
     /// Codes come in no particular order: order-0 statistics do not depend on it.
     func visit<Sink: SymbolSink>(_ b: UnsafeRawPointer, into sink: inout Sink) {
@@ -78,13 +78,13 @@ struct SymbolStatistics: SymbolSink {
     private(set) var codes: SymbolHistogram
     private(set) var scales: [SymbolHistogram]
 
-    init(_ layout: BlockLayout) {
+    init(_ layout: SymbolLayout) {
         codes = SymbolHistogram(width: layout.codeWidth)
         scales = layout.scaleFields.map { SymbolHistogram(width: $0.width) }
     }
 
     /// The statistics of every block in `bytes` (a whole number of blocks).
-    init(_ layout: BlockLayout, of bytes: UnsafeRawBufferPointer) {
+    init(_ layout: SymbolLayout, of bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count % layout.bytesPerBlock == 0, "\(layout.name): \(bytes.count) bytes are not whole blocks")
         self.init(layout)
         guard let base = bytes.baseAddress else { return }
@@ -105,7 +105,7 @@ struct SymbolList: SymbolSink {
     var codes: [Int] = []
     var scales: [[Int]]
 
-    init(_ layout: BlockLayout) { scales = layout.scaleFields.map { _ in [] } }
+    init(_ layout: SymbolLayout) { scales = layout.scaleFields.map { _ in [] } }
 
     mutating func code(_ symbol: Int) { codes.append(symbol) }
     mutating func scale(_ field: Int, _ symbol: Int) { scales[field].append(symbol) }

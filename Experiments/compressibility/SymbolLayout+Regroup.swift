@@ -1,4 +1,4 @@
-extension BlockLayout {
+extension SymbolLayout {
     /// The block stream's bytes regrouped into two streams: every block's code bytes in order, then (separately)
     /// every block's scale bytes. A byte-oriented compressor then sees like next to like, which is how a loader
     /// that knows the format could store it; the split is exact, so `interleave` restores the original bytes.
