@@ -18,6 +18,16 @@ public enum BatchClass: Int, Codable, CaseIterable, Comparable, Sendable, Custom
         }
     }
 
+    /// 0, 1, 2, 3 in order: an index for per-class tables.
+    public var ordinal: Int {
+        switch self {
+        case .decode: 0
+        case .few: 1
+        case .batch: 2
+        case .prefill: 3
+        }
+    }
+
     /// The columns a class covers, for tables.
     public var range: String {
         switch self {

@@ -72,11 +72,14 @@ public struct KernelVariant: Sendable {
     /// these (the tuner keeps one repacked copy per distinct value, not one per candidate).
     public var preparationParameters: [String]
     public let run: KernelRun
+    /// The two stages `run` is made of, when the variant is built from a row kernel: a `MatmulPlan` calls them
+    /// directly, so activations quantized once can serve several products.
+    public let rowKernel: RowKernel?
 
     public init(id: String, weightType: GGMLType, activationType: GGMLType, kind: KernelKind,
                 requiredFeatures: Set<CPUFeature> = [], parameters: [TunableParameter] = [], summary: String,
                 prepare: (@Sendable (QuantizedMatrix, KernelParameters) -> PreparedWeights)? = nil,
-                run: @escaping KernelRun) {
+                rowKernel: RowKernel? = nil, run: @escaping KernelRun) {
         self.id = id
         self.weightType = weightType
         self.activationType = activationType
@@ -87,6 +90,7 @@ public struct KernelVariant: Sendable {
         self.prepare = prepare
         self.preparationParameters = prepare == nil ? [] : parameters.map(\.name)
         self.run = run
+        self.rowKernel = rowKernel
     }
 
     /// The instruction-set part of the id (`avx512` in `q4_0xq8_0.avx512.tiled`) and the method part (`tiled`).

@@ -25,13 +25,35 @@ public struct RowKernel: Sendable {
         self.computeRows = computeRows
     }
 
-    /// Quantizes the n columns of x into a new buffer, spreading columns over `threads`.
-    func quantize(_ x: UnsafeBufferPointer<Float>, k: Int, n: Int, threads: Int, pool: ThreadPool) -> AlignedBuffer {
-        let columnBytes = activationType.rowBytes(count: k)!
-        let buffer = AlignedBuffer(count: columnBytes * n)
-        let source = x.baseAddress!, destination = buffer.base
-        pool.run(tasks: n, threads: threads) { c in quantizeColumn(source + c * k, destination + c * columnBytes, k) }
-        return buffer
+    /// Bytes of one quantized activation column of K values.
+    public func columnBytes(k: Int) -> Int { activationType.rowBytes(count: k)! }
+
+    /// Quantizes the n columns of x (K floats each) into `destination`, spreading columns over `threads`.
+    public func quantize(_ x: UnsafePointer<Float>, k: Int, n: Int, into destination: UnsafeMutableRawPointer,
+                         threads: Int, pool: ThreadPool) {
+        let columnBytes = columnBytes(k: k)
+        pool.run(tasks: n, threads: threads) { c in quantizeColumn(x + c * k, destination + c * columnBytes, k) }
+    }
+
+    /// Every output row from quantized columns: by the caller alone (`threads` 1), or in chunks of `chunk` rows
+    /// that the pool's threads take one at a time.
+    public func compute(_ weights: PreparedWeights, _ xq: UnsafeRawPointer, n: Int, into y: UnsafeMutablePointer<Float>,
+                        parameters: KernelParameters, threads: Int, chunk: Int, pool: ThreadPool) {
+        let m = weights.matrix.rows
+        guard threads > 1 else { return computeRows(weights, xq, n, y, 0..<m, parameters) }
+        pool.run(tasks: (m + chunk - 1) / chunk, threads: threads) { t in
+            computeRows(weights, xq, n, y, t * chunk..<min(m, (t + 1) * chunk), parameters)
+        }
+    }
+
+    /// Both stages with a fresh activation buffer: the generic `KernelRun` of a row-kernel variant.
+    func run(_ weights: PreparedWeights, _ x: UnsafeBufferPointer<Float>, n: Int, into y: UnsafeMutableBufferPointer<Float>,
+             parameters: KernelParameters, context: KernelContext) {
+        let k = weights.matrix.columns
+        let (threads, chunk) = KernelVariant.threading(parameters, rows: weights.matrix.rows, alignment: rowAlignment)
+        let xq = AlignedBuffer(count: columnBytes(k: k) * n)
+        quantize(x.baseAddress!, k: k, n: n, into: xq.base, threads: threads, pool: context.pool)
+        compute(weights, xq.base, n: n, into: y.baseAddress!, parameters: parameters, threads: threads, chunk: chunk, pool: context.pool)
     }
 }
 
@@ -48,10 +70,7 @@ extension KernelVariant {
                 kernel: RowKernel) {
         self.init(id: id, weightType: weightType, activationType: kernel.activationType, kind: kind,
                   requiredFeatures: requiredFeatures, parameters: parameters, summary: summary, prepare: prepare,
-                  run: { weights, x, n, y, parameters, context in
-                      let xq = kernel.quantize(x, k: weights.matrix.columns, n: n, threads: 1, pool: context.pool)
-                      kernel.computeRows(weights, xq.base, n, y.baseAddress!, 0..<weights.matrix.rows, parameters)
-                  })
+                  rowKernel: kernel, run: { kernel.run($0, $1, n: $2, into: $3, parameters: $4, context: $5) })
     }
 
     /// The multithreaded form of a row kernel: columns are quantized in parallel, then rows are split into chunks
@@ -71,17 +90,14 @@ extension KernelVariant {
         return KernelVariant(
             id: id, weightType: weightType, activationType: kernel.activationType, kind: .threaded,
             requiredFeatures: requiredFeatures, parameters: parameters + threading, summary: summary, prepare: prepare,
-            run: { weights, x, n, y, parameters, context in
-                let threads = parameters["threads"] ?? defaultThreads
-                let m = weights.matrix.rows
-                let xq = kernel.quantize(x, k: weights.matrix.columns, n: n, threads: threads, pool: context.pool)
-                let chunk = rowChunk(rows: m, threads: threads, requested: parameters["chunk"] ?? 0, alignment: kernel.rowAlignment)
-                let tasks = (m + chunk - 1) / chunk
-                let yBase = y.baseAddress!, xqBase = UnsafeRawPointer(xq.base)
-                context.pool.run(tasks: tasks, threads: threads) { t in
-                    kernel.computeRows(weights, xqBase, n, yBase, t * chunk..<min(m, (t + 1) * chunk), parameters)
-                }
-            })
+            rowKernel: kernel, run: { kernel.run($0, $1, n: $2, into: $3, parameters: $4, context: $5) })
+    }
+
+    /// The thread count and rows per task that resolved parameters ask for: 1 and every row for a single-threaded
+    /// variant (it has no `threads` parameter).
+    public static func threading(_ parameters: KernelParameters, rows: Int, alignment: Int) -> (threads: Int, chunk: Int) {
+        guard let threads = parameters["threads"] else { return (1, rows) }
+        return (threads, rowChunk(rows: rows, threads: threads, requested: parameters["chunk"] ?? 0, alignment: alignment))
     }
 
     /// Rows per task: the request, or rows / (4 * threads); always a positive multiple of `alignment`.

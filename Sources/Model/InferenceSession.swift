@@ -14,7 +14,7 @@ public final class InferenceSession: @unchecked Sendable {
     /// Tokens in the cache: the next token's position.
     public private(set) var position = 0
     /// Seconds per operation since the last `resetProfile()` (matmuls by tensor name, attention, the rest).
-    public private(set) var profile = OperationProfile()
+    public internal(set) var profile = OperationProfile()
 
     let cache: KVCache
     let context: KernelContext
@@ -22,6 +22,8 @@ public final class InferenceSession: @unchecked Sendable {
     public let attentionKernel: AttentionKernel
     let rotary: RotaryTable
     let buffers: Buffers
+    /// The plans of each batch class that has run, by `BatchClass.ordinal`.
+    var plansByClass: [Plans?] = Array(repeating: nil, count: BatchClass.allCases.count)
 
     public init(model: TransformerModel, dispatch: MatmulDispatch, capacity: Int? = nil, batchSize: Int = 512,
                 context: KernelContext = .shared) throws {
@@ -50,12 +52,9 @@ public final class InferenceSession: @unchecked Sendable {
     public func reset() { position = 0 }
     public func resetProfile() { profile = OperationProfile() }
 
-    /// Repacks every weight for the batch sizes a run will use, so timed tokens do not pay for it.
+    /// Plans (and repacks) every weight for the batch sizes a run will use, so timed tokens do not pay for it.
     public func prepareKernels(batches: [Int] = [1]) throws {
-        for n in Set(batches) {
-            for m in model.weights.allMatrices { try dispatch.prepare(m, n: n) }
-            try dispatch.prepare(model.weights.output, n: 1)
-        }
+        for n in Set(batches + [1]) where n > 0 { _ = try plans(n: min(n, batchSize)) }
     }
 
     /// Appends `tokens` and returns the logits (vocab) after each token whose index (into `tokens`) is in `outputs`.
@@ -84,49 +83,52 @@ public final class InferenceSession: @unchecked Sendable {
         let c = model.config, w = model.weights, b = buffers
         let n = tokens.count, p0 = position
         let x = b.x, xn = b.xn
+        let plans = try plans(n: n)
 
-        profile.time("embedding") {
+        profile.time(.embedding) {
             for (t, token) in tokens.enumerated() { w.tokenEmbedding.dequantizedRow(token, into: x + t * c.dim) }
         }
         for (l, layer) in w.layers.enumerated() {
+            let p = plans.layers[l]
             // Attention block: x += Wo · attention(rope(Wq · norm(x)), rope(Wk · norm(x)), Wv · norm(x))
-            profile.time("norm") { normalize(x, layer.attentionNorm, into: xn, n: n) }
-            try matmul("attn_q", layer.query, xn, n, into: b.q, bias: layer.queryBias)
-            try matmul("attn_k", layer.key, xn, n, into: b.k, bias: layer.keyBias)
-            try matmul("attn_v", layer.value, xn, n, into: b.v, bias: layer.valueBias)
-            profile.time("rope+cache") {
+            profile.time(.norm) { normalize(x, layer.attentionNorm, into: xn, n: n) }
+            multiply(xn, n: n, Product(operation: .attentionQuery, plan: p.query, output: b.q, bias: layer.queryBias),
+                     Product(operation: .attentionKey, plan: p.key, output: b.k, bias: layer.keyBias),
+                     Product(operation: .attentionValue, plan: p.value, output: b.v, bias: layer.valueBias))
+            profile.time(.ropeAndCache) {
                 for t in 0..<n {
                     rotary.rotate(b.q + t * c.dim, heads: c.heads, headDim: c.headDim, position: p0 + t)
                     rotary.rotate(b.k + t * c.kvDim, heads: c.kvHeads, headDim: c.headDim, position: p0 + t)
                     cache.store(layer: l, position: p0 + t, keys: b.k + t * c.kvDim, values: b.v + t * c.kvDim)
                 }
             }
-            profile.time("attention") { attention(layer: l, n: n, start: p0) }
-            try matmul("attn_output", layer.attentionOutput, b.attention, n, into: b.projection)
-            profile.time("add") { VectorMath.add(b.projection, to: x, count: n * c.dim) }
+            profile.time(.attention) { attention(layer: l, n: n, start: p0) }
+            multiply(b.attention, n: n, Product(operation: .attentionOutput, plan: p.attentionOutput, output: b.projection))
+            profile.time(.add) { VectorMath.add(b.projection, to: x, count: n * c.dim) }
 
             // Feed-forward block: x += Wdown · (silu(Wgate · norm(x)) * (Wup · norm(x)))
-            profile.time("norm") { normalize(x, layer.ffnNorm, into: xn, n: n) }
-            try matmul("ffn_gate", layer.gate, xn, n, into: b.gate)
-            try matmul("ffn_up", layer.up, xn, n, into: b.up)
-            profile.time("swiglu") { VectorMath.swiglu(b.gate, b.up, count: n * c.ffnDim) }
-            try matmul("ffn_down", layer.down, b.gate, n, into: b.projection)
-            profile.time("add") { VectorMath.add(b.projection, to: x, count: n * c.dim) }
+            profile.time(.norm) { normalize(x, layer.ffnNorm, into: xn, n: n) }
+            multiply(xn, n: n, Product(operation: .ffnGate, plan: p.gate, output: b.gate),
+                     Product(operation: .ffnUp, plan: p.up, output: b.up))
+            profile.time(.swiglu) { VectorMath.swiglu(b.gate, b.up, count: n * c.ffnDim) }
+            multiply(b.gate, n: n, Product(operation: .ffnDown, plan: p.down, output: b.projection))
+            profile.time(.add) { VectorMath.add(b.projection, to: x, count: n * c.dim) }
         }
         position += n
         guard !outputs.isEmpty else { return [] }
 
         // Logits = Wout · norm(x) at the wanted tokens only.
-        profile.time("norm") {
+        profile.time(.norm) {
             w.outputNorm.withUnsafeBufferPointer { weight in
                 for (i, t) in outputs.enumerated() {
                     VectorMath.rmsNorm(x + t * c.dim, weight.baseAddress!, xn + i * c.dim, count: c.dim, epsilon: Float(c.rmsEpsilon))
                 }
             }
         }
+        let output = try self.plans(n: outputs.count).output
         var logits = [Float](repeating: 0, count: outputs.count * c.vocabularySize)
-        try logits.withUnsafeMutableBufferPointer { y in
-            try timedMatmul("output", w.output, xn, outputs.count, into: y.baseAddress!)
+        logits.withUnsafeMutableBufferPointer { y in
+            multiply(xn, n: outputs.count, Product(operation: .output, plan: output, output: y.baseAddress!))
         }
         return (0..<outputs.count).map { Array(logits[$0 * c.vocabularySize..<($0 + 1) * c.vocabularySize]) }
     }
@@ -135,22 +137,6 @@ public final class InferenceSession: @unchecked Sendable {
         let c = model.config
         weight.withUnsafeBufferPointer { w in
             for t in 0..<n { VectorMath.rmsNorm(x + t * c.dim, w.baseAddress!, y + t * c.dim, count: c.dim, epsilon: Float(c.rmsEpsilon)) }
-        }
-    }
-
-    func matmul(_ name: String, _ w: QuantizedMatrix, _ x: UnsafeMutablePointer<Float>, _ n: Int,
-                into y: UnsafeMutablePointer<Float>, bias: [Float]? = nil) throws {
-        try timedMatmul(name, w, x, n, into: y)
-        if let bias {
-            for t in 0..<n { for r in 0..<w.rows { y[t * w.rows + r] += bias[r] } }
-        }
-    }
-
-    func timedMatmul(_ name: String, _ w: QuantizedMatrix, _ x: UnsafeMutablePointer<Float>, _ n: Int,
-                     into y: UnsafeMutablePointer<Float>) throws {
-        try profile.time(name) {
-            try dispatch.multiply(w, UnsafeBufferPointer(start: x, count: n * w.columns), n: n,
-                                  into: UnsafeMutableBufferPointer(start: y, count: n * w.rows))
         }
     }
 

@@ -57,17 +57,20 @@ public final class MatmulDispatch: @unchecked Sendable {
         return c
     }
 
-    /// y = W x for n columns (x: n columns of W.columns, y: n columns of W.rows).
+    /// `matrix` bound to its kernel for n columns, with room for up to `maxColumns` (at least n): what a model calls
+    /// per token. The weights are prepared (repacked) here, once per matrix and choice.
+    public func plan(for matrix: QuantizedMatrix, n: Int, maxColumns: Int? = nil, scratch: AlignedBuffer? = nil) throws -> MatmulPlan {
+        let c = try choice(for: matrix, n: n)
+        return try MatmulPlan(variant: c.variant, parameters: c.parameters, weights: try preparedWeights(matrix, c),
+                              maxColumns: max(n, maxColumns ?? n), scratch: scratch, context: context)
+    }
+
+    /// y = W x for n columns (x: n columns of W.columns, y: n columns of W.rows), with every shape checked: for
+    /// commands and tests; a model calls its plans.
     public func multiply(_ matrix: QuantizedMatrix, _ x: UnsafeBufferPointer<Float>, n: Int,
                          into y: UnsafeMutableBufferPointer<Float>) throws {
         let c = try choice(for: matrix, n: n)
-        let weights = try preparedWeights(matrix, c)
-        try c.variant.multiply(weights, x, n: n, into: y, parameters: c.parameters, context: context)
-    }
-
-    /// Repacks ahead of time (so the first timed token does not pay for it).
-    public func prepare(_ matrix: QuantizedMatrix, n: Int) throws {
-        _ = try preparedWeights(matrix, try choice(for: matrix, n: n))
+        try c.variant.multiply(try preparedWeights(matrix, c), x, n: n, into: y, parameters: c.parameters, context: context)
     }
 
     func preparedWeights(_ matrix: QuantizedMatrix, _ c: Choice) throws -> PreparedWeights {

@@ -8,6 +8,9 @@ extension InferenceSession {
         /// One score row per attention task.
         let scores: UnsafeMutablePointer<Float>
         let scoreStride: Int
+        /// The quantized activation of the products in flight: room for a batch of the widest input at 4 bytes a
+        /// value (f32 activations; every quantized format takes fewer).
+        let activation: AlignedBuffer
         private let storage: [AlignedBuffer]
 
         init(config c: ModelConfig, batch: Int, threads: Int, capacity: Int) {
@@ -23,6 +26,7 @@ extension InferenceSession {
             gate = floats(batch * c.ffnDim); up = floats(batch * c.ffnDim)
             scoreStride = (capacity + 15) / 16 * 16
             scores = floats(c.heads * Self.chunksPerThread * max(1, threads) * scoreStride)
+            activation = AlignedBuffer(count: batch * max(c.dim, c.ffnDim) * 4)
             self.storage = storage
         }
     }
@@ -59,18 +63,56 @@ struct RotaryTable: Sendable {
 }
 
 /// Wall time per operation name, summed over calls.
-public struct OperationProfile: Sendable {
-    public private(set) var seconds: [String: Double] = [:]
-    public private(set) var calls: [String: Int] = [:]
+/// The operations of a forward pass, as profiles name them: each matmul by tensor role (its compute stage), the
+/// activation quantization before the products, the dispatcher's own time around them, and the rest.
+public enum Operation: Int, CaseIterable, Sendable {
+    case embedding, norm, attentionQuery, attentionKey, attentionValue, ropeAndCache, attention, attentionOutput, add
+    case ffnGate, ffnUp, swiglu, ffnDown, output
+    /// Activations quantized for the products (once per input when its products share it).
+    case quantize
+    /// Time in the matmul calls outside the quantization and compute stages: the dispatcher's overhead.
+    case dispatch
 
-    mutating func time<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
-        let start = Stopwatch.now()
-        defer {
-            seconds[name, default: 0] += Double(Stopwatch.now() - start) / 1e9
-            calls[name, default: 0] += 1
+    /// The name in profiles: ggml's tensor role for a matmul.
+    public var name: String {
+        switch self {
+        case .attentionQuery: "attn_q"
+        case .attentionKey: "attn_k"
+        case .attentionValue: "attn_v"
+        case .ropeAndCache: "rope+cache"
+        case .attentionOutput: "attn_output"
+        case .ffnGate: "ffn_gate"
+        case .ffnUp: "ffn_up"
+        case .ffnDown: "ffn_down"
+        default: "\(self)"
         }
+    }
+}
+
+/// Seconds and calls per operation; fixed arrays indexed by `Operation`, so timing costs no hashing.
+public struct OperationProfile: Sendable {
+    private var secondsByOperation = [Double](repeating: 0, count: Operation.allCases.count)
+    private var callsByOperation = [Int](repeating: 0, count: Operation.allCases.count)
+    @inline(__always) mutating func add(_ operation: Operation, nanoseconds: UInt64, calls: Int = 1) {
+        secondsByOperation[operation.rawValue] += Double(nanoseconds) / 1e9
+        callsByOperation[operation.rawValue] += calls
+    }
+
+    mutating func time<T>(_ operation: Operation, _ body: () throws -> T) rethrows -> T {
+        let start = Stopwatch.now()
+        defer { add(operation, nanoseconds: Stopwatch.now() - start) }
         return try body()
     }
 
-    public var total: Double { seconds.values.reduce(0, +) }
+    /// Seconds and calls of every operation that ran, by its profile name.
+    public var seconds: [String: Double] {
+        Dictionary(uniqueKeysWithValues: Operation.allCases.filter { callsByOperation[$0.rawValue] > 0 }
+            .map { ($0.name, secondsByOperation[$0.rawValue]) })
+    }
+    public var calls: [String: Int] {
+        Dictionary(uniqueKeysWithValues: Operation.allCases.filter { callsByOperation[$0.rawValue] > 0 }
+            .map { ($0.name, callsByOperation[$0.rawValue]) })
+    }
+
+    public var total: Double { secondsByOperation.reduce(0, +) }
 }
