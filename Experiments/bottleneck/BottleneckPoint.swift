@@ -1,3 +1,5 @@
+import Model
+
 extension BottleneckExperiment {
     enum Phase: String, Codable, Sendable {
         /// tgN: one token at a time; every weight streamed per token.
@@ -62,14 +64,9 @@ extension BottleneckExperiment {
         var total: Double { groups.values.reduce(0, +) }
         func share(_ group: String) -> Double { (groups[group] ?? 0) / total }
 
-        /// The groups a profile's operations fall in: matrix products (the weight-streaming part), attention
-        /// (scores, softmax, cache writes, RoPE) and the rest (norms, residual adds, SwiGLU, embedding lookup).
-        static let groupNames = ["matmul", "attention", "other"]
+        /// The groups of `ForwardOperation.Group`, in its order.
+        static let groupNames = ForwardOperation.Group.allCases.map(\.rawValue)
 
-        static func group(of operation: String) -> String {
-            if operation.hasPrefix("attn_") || operation.hasPrefix("ffn_") || operation == "output" { return "matmul" }
-            if operation == "attention" || operation == "rope+cache" { return "attention" }
-            return "other"
-        }
+        static func group(of operation: String) -> String { (ForwardOperation.named(operation)?.group ?? .other).rawValue }
     }
 }

@@ -4,6 +4,11 @@ import json, os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 from svgchart import bar_chart
 
+
+def key(d, name, old):
+    """A report key, or its pre-snake_case spelling in results recorded before quantlab's keys were renamed."""
+    return d[name] if name in d else d[old]
+
 GGML_PREFILL = {'q4_0': 109, 'q8_0': 132, 'q4_K': 430}     # GFLOP/s, 1 thread, 4096x14336x512 (shared/golden/README.md)
 GGML_DECODE = {'q4_0': (25, 34), 'q8_0': (30, 45), 'q4_K': (56, 66)}
 
@@ -15,9 +20,9 @@ def load(results, name):
 
 def limits_line(machine):
     lim = machine['limits']
-    bw = ', '.join(f"{v:.1f} GB/s with {k} thread(s)" for k, v in sorted(lim['readGBps'].items()))
-    peak = ', '.join(f"{v:.0f} Gop/s with {k} thread(s)" for k, v in sorted(lim['int8Gops'].items()))
-    return f"{machine['cpu']['model']}, {machine['cpu']['logicalCores']} cores. Measured read bandwidth {bw}; int8 peak {peak} (probe: {lim['probe']})."
+    bw = ', '.join(f"{v:.1f} GB/s with {k} thread(s)" for k, v in sorted(key(lim, 'read_gbps', 'readGBps').items()))
+    peak = ', '.join(f"{v:.0f} Gop/s with {k} thread(s)" for k, v in sorted(key(lim, 'int8_gops', 'int8Gops').items()))
+    return f"{machine['cpu']['model']}, {key(machine['cpu'], 'logical_cores', 'logicalCores')} cores. Measured read bandwidth {bw}; int8 peak {peak} (probe: {lim['probe']})."
 
 
 def table(rows, columns):
@@ -52,7 +57,7 @@ def main():
            'the limit is read bandwidth. ggml reads 7-24 GB/s here (4096 x 14336, one thread).', '',
            'Limits measured in this run: ' + limits_line(decode['machine']), '']
     md.append(table(decode['rows'], COLUMNS))
-    bw1 = decode['machine']['limits']['readGBps'].get('1')
+    bw1 = key(decode['machine']['limits'], 'read_gbps', 'readGBps').get('1')
     bar_chart('Decode 16384x16384, weight GB/s', [(f"{r['variant']} t{r['threads']}", r['weight_gbps']) for r in decode['rows']],
               'GB/s', os.path.join(charts, 'decode-memory.svg'), reference=bw1, reference_label='read bandwidth, 1 thread')
     md += ['', '![decode from memory](charts/decode-memory.svg)', '']

@@ -92,17 +92,16 @@ enum BenchReport {
 
 /// Which compiled-in variants the experiments time.
 enum VariantChoice {
-    /// The variant of `format` with `method` at the widest instruction set this CPU runs: what `bench --variant best`
-    /// takes per method.
+    /// The variant of `format` with `method` (an id's last part: `rows`, `tiled-threaded`, ...) at the widest
+    /// instruction set this CPU runs: what `bench --variant best` takes per method.
     static func widest(_ format: GGMLType, method: String, registry: KernelRegistry = KernelCatalog.registry) -> KernelVariant? {
-        registry.supported(weightType: format).filter { $0.method == method }
-            .min { KernelVariant.instructionSetRank(ofID: $0.id) < KernelVariant.instructionSetRank(ofID: $1.id) }
+        registry.supported(weightType: format).filter { $0.identity.label == method }.min { $0.instructionSet < $1.instructionSet }
     }
 
     /// The variant of `format` with this instruction set and method, when this CPU runs it.
     static func variant(_ format: GGMLType, instructionSet: String, method: String,
                         registry: KernelRegistry = KernelCatalog.registry) -> KernelVariant? {
-        registry.supported(weightType: format).first { $0.instructionSet == instructionSet && $0.method == method }
+        registry.supported(weightType: format).first { $0.instructionSet.rawValue == instructionSet && $0.identity.label == method }
     }
 }
 

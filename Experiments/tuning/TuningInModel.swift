@@ -90,8 +90,11 @@ extension TuningExperiment {
                     report.decisions.first { $0.problem.format == tensor.type && $0.problem.m == m && $0.problem.k == k && $0.problem.n == columns }?.defaultSeconds
                 }
                 guard let c = time(cold), let h = time(hot) else { continue }
+                // The tuner times a product with its own activation quantization; in the model a role's entry is the
+                // compute stage, and the input's quantization (shared by q/k/v and gate/up) is its own entry.
+                let quantize = row.profile?.first { $0.operation == "quantize" }.map { $0.seconds / Double(max($0.calls, 1)) } ?? 0
                 predictions.append(.init(role: role, format: tensor.type, m: m, k: k, n: columns,
-                                         inModelSeconds: entry.seconds / Double(entry.calls), coldSeconds: c, hotSeconds: h))
+                                         inModelSeconds: entry.seconds / Double(entry.calls) + quantize, coldSeconds: c, hotSeconds: h))
             }
         }
 

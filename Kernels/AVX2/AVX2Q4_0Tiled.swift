@@ -60,13 +60,13 @@ enum AVX2Q4_0Tiled {
     }
 
     static let columnsParameter = TunableParameter(
-        name: "columns", values: [1, 2, 4], defaultValue: 4,
+        name: .columns, values: [1, 2, 4], defaultValue: 4,
         summary: "activation columns per 4-row register tile; each unpacked weight block serves them all")
     static let sliceParameter = TunableParameter(
-        name: "slice", values: [0, 1024, 4096, 8192], defaultValue: 4096,
+        name: .slice, values: [0, 1024, 4096, 8192], defaultValue: 4096,
         summary: "weights per K slice of the repacked layout; each slice's activations are re-read for every row group and should stay in L1 (0: whole rows)")
     static let panelParameter = TunableParameter(
-        name: "panel", values: [0, 16, 64, 256], defaultValue: 64,
+        name: .panel, values: [0, 16, 64, 256], defaultValue: 64,
         summary: "activation columns per cache panel: every row group of a task runs over one panel before the next, so the panel stays in L2 (0: all columns at once)")
 
     static func computeRows(_ weights: PreparedWeights, _ xq: UnsafeRawPointer, _ n: Int, _ y: UnsafeMutablePointer<Float>,
@@ -94,14 +94,10 @@ enum AVX2Q4_0Tiled {
         }
         let summary = "q4_0 repacked as 4 interleaved rows, 4 x C register tile, row pairs per register, activation halves broadcast"
         let parameters = [columnsParameter, sliceParameter, panelParameter, AVX2Prefetch.parameter]
-        return [
-            KernelVariant(id: "q4_0xq8_0.avx2.tiled", weightType: .q4_0, kind: .tiled,
-                          requiredFeatures: AVX2Variants.requiredFeatures, parameters: parameters, summary: summary,
-                          prepare: prepare, kernel: kernel),
-            KernelVariant.threaded(id: "q4_0xq8_0.avx2.tiled-threaded", weightType: .q4_0,
-                                   requiredFeatures: AVX2Variants.requiredFeatures, parameters: parameters,
-                                   summary: summary + "; row groups split over threads", prepare: prepare, kernel: kernel),
-        ].map { $0.preparedBy([sliceParameter.name]) }   // the repack depends on the K slice only
+        // The repack depends on the K slice only.
+        return KernelVariant.singleAndThreaded(.avx2, .tiled, weightType: .q4_0, requiredFeatures: AVX2Variants.requiredFeatures,
+                                               parameters: parameters, summary: summary, prepare: prepare,
+                                               preparedBy: [sliceParameter.name], kernel: kernel)
     }
 }
 

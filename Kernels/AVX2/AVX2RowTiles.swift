@@ -71,13 +71,13 @@ enum AVX2TileShapes {
     /// interleaved row streams read at under half the bandwidth, with or without software prefetch); more rows
     /// share each activation load, which can pay off on other cores or when the weights come from cache.
     static let rows = TunableParameter(
-        name: "rows", values: [1, 2, 4], defaultValue: 1,
+        name: .rows, values: [1, 2, 4], defaultValue: 1,
         summary: "weight rows per register tile (1 reads one sequential stream; more share activation loads)")
     static let columns = TunableParameter(
-        name: "columns", values: [1, 2, 4], defaultValue: 4,
+        name: .columns, values: [1, 2, 4], defaultValue: 4,
         summary: "activation columns per register tile; each unpacked weight block serves them all")
     static let panel = TunableParameter(
-        name: "panel", values: [0, 16, 64, 256], defaultValue: 64,
+        name: .panel, values: [0, 16, 64, 256], defaultValue: 64,
         summary: "activation columns per cache panel: every row tile of a task runs over one panel before the next, so the panel stays in L2 (0: all columns at once)")
     static var parameters: [TunableParameter] { [rows, columns, panel, AVX2Prefetch.parameter] }
 

@@ -11,14 +11,8 @@ enum AVX2Variants {
 
     static func rowsAndThreaded(weights: GGMLType, parameters: [TunableParameter], summary: String,
                                 kernel: RowKernel) -> [KernelVariant] {
-        let prefix = "\(weights.name)x\(kernel.activationType.name).avx2"
-        return [
-            KernelVariant(id: "\(prefix).rows", weightType: weights, kind: .simd, requiredFeatures: requiredFeatures,
-                          parameters: parameters, summary: summary, kernel: kernel),
-            KernelVariant.threaded(id: "\(prefix).threaded", weightType: weights, requiredFeatures: requiredFeatures,
-                                   parameters: parameters, summary: summary + "; rows split over threads",
-                                   kernel: kernel),
-        ]
+        KernelVariant.singleAndThreaded(.avx2, .rows, weightType: weights, requiredFeatures: requiredFeatures,
+                                        parameters: parameters, summary: summary, kernel: kernel)
     }
 }
 #endif

@@ -71,7 +71,7 @@ func avx2Prefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32
 /// it one thread reading long rows, or several rows at once, waits on DRAM.
 enum AVX2Prefetch {
     static let parameter = TunableParameter(
-        name: "prefetch", values: [0, 2048, 4096, 8192, 16384], defaultValue: 8192,
+        name: .prefetch, values: [0, 2048, 4096, 8192, 16384], defaultValue: 8192,
         summary: "bytes ahead of the weight stream to prefetch (0: hardware prefetchers only)")
 
     /// The resolved distance in `parameters`.

@@ -7,14 +7,8 @@ enum AVX512RowVariants {
     static let features: Set<CPUFeature> = [.avx512f, .avx512bw, .avx512vl, .avx512dq, .avx512_vnni, .f16c, .fma]
 
     static func pair(_ weightType: GGMLType, _ kernel: RowKernel, summary: String) -> [KernelVariant] {
-        let operands = "\(weightType.name)x\(kernel.activationType.name)"
-        return [
-            KernelVariant(id: "\(operands).avx512.rows", weightType: weightType, kind: .simd, requiredFeatures: features,
-                          parameters: [RowColumns.parameter, Prefetch.parameter], summary: summary, kernel: kernel),
-            KernelVariant.threaded(id: "\(operands).avx512.threaded", weightType: weightType, requiredFeatures: features,
-                                   parameters: [RowColumns.parameter, Prefetch.parameter], summary: summary + ", rows split over threads",
-                                   kernel: kernel),
-        ]
+        KernelVariant.singleAndThreaded(.avx512, .rows, weightType: weightType, requiredFeatures: features,
+                                        parameters: [RowColumns.parameter, Prefetch.parameter], summary: summary, kernel: kernel)
     }
 
     static var all: [KernelVariant] {

@@ -41,13 +41,13 @@ enum FloatRows {
     static let defaultDepth = 1024
 
     static let parameters = [
-        TunableParameter(name: "rows", values: rowChoices, defaultValue: defaultRows,
+        TunableParameter(name: .rows, values: rowChoices, defaultValue: defaultRows,
                          summary: "weight rows per register tile when N needs several column batches (prefill)"),
-        TunableParameter(name: "decodeRows", values: rowChoices, defaultValue: defaultDecodeRows,
+        TunableParameter(name: .decodeRows, values: rowChoices, defaultValue: defaultDecodeRows,
                          summary: "weight rows per register tile when all N columns fit one batch (decode): read streams at once"),
-        TunableParameter(name: "columns", values: columnChoices, defaultValue: defaultColumns,
+        TunableParameter(name: .columns, values: columnChoices, defaultValue: defaultColumns,
                          summary: "activation columns per register tile (each widened weight register reused this many times)"),
-        TunableParameter(name: "depth", values: depthChoices, defaultValue: defaultDepth,
+        TunableParameter(name: .depth, values: depthChoices, defaultValue: defaultDepth,
                          summary: "values of a row segment that every column batch passes over before the next (0: whole rows)"),
         Prefetch.parameter,
     ]
@@ -56,10 +56,10 @@ enum FloatRows {
         RowKernel(activationType: F.weightType, quantizeColumn: F.quantizeColumn, rowAlignment: rowChoices.last!) {
             weights, xq, n, y, rows, parameters in
             let w = weights.matrix
-            let tileColumns = parameters["columns"] ?? defaultColumns
+            let tileColumns = parameters[.columns] ?? defaultColumns
             let onePass = n <= tileColumns
-            let tileRows = onePass ? parameters["decodeRows"] ?? defaultDecodeRows : parameters["rows"] ?? defaultRows
-            let requestedDepth = parameters["depth"] ?? defaultDepth
+            let tileRows = onePass ? parameters[.decodeRows] ?? defaultDecodeRows : parameters[.rows] ?? defaultRows
+            let requestedDepth = parameters[.depth] ?? defaultDepth
             precondition(w.type == F.weightType && rowChoices.contains(tileRows) && columnChoices.contains(tileColumns)
                          && requestedDepth % 32 == 0, "parameters are validated against their declared values")
             // One batch of columns reads each segment once anyway: whole rows, nothing parked.
@@ -67,7 +67,7 @@ enum FloatRows {
             F.withFloatColumns(xq, k: w.columns, n: n) { base, stride in
                 withScratch(bytes: depth < w.columns ? FloatTile.parkedBytes(columns: n) : 0) { parked in
                     let tile = FloatTile(k: w.columns, m: w.rows, depth: depth,
-                                         prefetch: parameters["prefetch"] ?? Prefetch.defaultValue,
+                                         prefetch: parameters[.prefetch] ?? Prefetch.defaultValue,
                                          activations: base, stride: stride, parked: parked, y: y)
                     tile.forEach(F.self, w, rows: rows, tileRows: tileRows, tileColumns: tileColumns, n: n)
                 }
@@ -77,15 +77,8 @@ enum FloatRows {
 
     /// `FMTxFMT.avx512.rows` (one thread) and `FMTxFMT.avx512.threaded`.
     static func variants<F: FloatRowFormat>(_: F.Type, summary: String) -> [KernelVariant] {
-        let operands = "\(F.weightType.name)x\(F.weightType.name)"
-        let kernel = kernel(F.self)
-        return [
-            KernelVariant(id: "\(operands).avx512.rows", weightType: F.weightType, kind: .simd,
-                          requiredFeatures: AVX512RowVariants.features, parameters: parameters, summary: summary, kernel: kernel),
-            KernelVariant.threaded(id: "\(operands).avx512.threaded", weightType: F.weightType,
-                                   requiredFeatures: AVX512RowVariants.features, parameters: parameters,
-                                   summary: summary + ", rows split over threads", kernel: kernel),
-        ]
+        KernelVariant.singleAndThreaded(.avx512, .rows, weightType: F.weightType, requiredFeatures: AVX512RowVariants.features,
+                                        parameters: parameters, summary: summary, kernel: kernel(F.self))
     }
 }
 #endif

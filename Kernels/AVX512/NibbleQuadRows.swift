@@ -119,9 +119,9 @@ struct NibbleQuadRows<Format: NibbleQuadFormat>: RowDot {
     static func kernel(quantize: @escaping QuantizeRow) -> RowKernel {
         RowKernel(activationType: Format.panel.activation, quantizeColumn: quantize) { weights, xq, n, y, rows, parameters in
             let w = weights.matrix, blocks = w.columns / 32
-            let dot = NibbleQuadRows(blocks: blocks, prefetch: parameters["prefetch"] ?? Prefetch.defaultValue)
+            let dot = NibbleQuadRows(blocks: blocks, prefetch: parameters[.prefetch] ?? Prefetch.defaultValue)
             Format.panel.withPanels(xq, columns: n, blocks: blocks) { panels, panelBytes in
-                RowColumns.forEachRow(dot, rows: rows, n: n, columns: parameters["columns"] ?? RowColumns.defaultValue,
+                RowColumns.forEachRow(dot, rows: rows, n: n, columns: parameters[.columns] ?? RowColumns.defaultValue,
                                       matrix: w, y: y, activations: panels, stride: panelBytes)
             }
         }

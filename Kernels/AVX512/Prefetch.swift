@@ -23,7 +23,7 @@ enum Prefetch {
     static let values = [0, 1024, 2048, 4096, 8192, 16384]
     static let defaultValue = 8192
     static let parameter = TunableParameter(
-        name: "prefetch", values: values, defaultValue: defaultValue,
+        name: .prefetch, values: values, defaultValue: defaultValue,
         summary: "bytes ahead of the weight stream to prefetch (0: hardware prefetchers only)")
 
     /// Prefetches the cache lines covering `bytes` bytes from `address` (a prefetch never faults, so past the end

@@ -103,9 +103,9 @@ struct Q4_KRows: RowDot {
 
     static let kernel = RowKernel(activationType: .q8_K, quantizeColumn: AVX512Quantize.q8_K) { weights, xq, n, y, rows, parameters in
         let w = weights.matrix, blocks = w.columns / Q4_K.blockSize
-        let dot = Q4_KRows(blocks: blocks, prefetch: parameters["prefetch"] ?? Prefetch.defaultValue)
+        let dot = Q4_KRows(blocks: blocks, prefetch: parameters[.prefetch] ?? Prefetch.defaultValue)
         Q8_KPanel.withPanels(xq, columns: n, blocks: blocks) { panels, panelBytes in
-            RowColumns.forEachRow(dot, rows: rows, n: n, columns: parameters["columns"] ?? RowColumns.defaultValue,
+            RowColumns.forEachRow(dot, rows: rows, n: n, columns: parameters[.columns] ?? RowColumns.defaultValue,
                                   matrix: w, y: y, activations: panels, stride: panelBytes)
         }
     }

@@ -99,8 +99,8 @@ struct Q6_KRows: RowDot {
 
     static let kernel = RowKernel(activationType: .q8_K, quantizeColumn: AVX512Quantize.q8_K) { weights, xq, n, y, rows, parameters in
         let w = weights.matrix, blocks = w.columns / Q6_K.blockSize
-        let dot = Q6_KRows(blocks: blocks, prefetch: parameters["prefetch"] ?? Prefetch.defaultValue)
-        RowColumns.forEachRow(dot, rows: rows, n: n, columns: parameters["columns"] ?? RowColumns.defaultValue,
+        let dot = Q6_KRows(blocks: blocks, prefetch: parameters[.prefetch] ?? Prefetch.defaultValue)
+        RowColumns.forEachRow(dot, rows: rows, n: n, columns: parameters[.columns] ?? RowColumns.defaultValue,
                               matrix: w, y: y, activations: xq, stride: blocks * Q8_K.bytesPerBlock)
     }
 }

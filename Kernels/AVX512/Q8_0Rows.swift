@@ -92,9 +92,9 @@ struct Q8_0Rows: RowDot {
 
     static let kernel = RowKernel(activationType: .q8_0, quantizeColumn: AVX512Quantize.q8_0) { weights, xq, n, y, rows, parameters in
         let w = weights.matrix, blocks = w.columns / Q8_0.blockSize
-        let dot = Q8_0Rows(blocks: blocks, prefetch: parameters["prefetch"] ?? Prefetch.defaultValue)
+        let dot = Q8_0Rows(blocks: blocks, prefetch: parameters[.prefetch] ?? Prefetch.defaultValue)
         panel.withPanels(xq, columns: n, blocks: blocks) { panels, panelBytes in
-            RowColumns.forEachRow(dot, rows: rows, n: n, columns: parameters["columns"] ?? RowColumns.defaultValue,
+            RowColumns.forEachRow(dot, rows: rows, n: n, columns: parameters[.columns] ?? RowColumns.defaultValue,
                                   matrix: w, y: y, activations: panels, stride: panelBytes)
         }
     }

@@ -14,7 +14,7 @@ enum RowColumns {
     static let values = [1, 2, 3, 4]
     static let defaultValue = 4
     static let parameter = TunableParameter(
-        name: "columns", values: values, defaultValue: defaultValue,
+        name: .columns, values: values, defaultValue: defaultValue,
         summary: "activation columns per pass over a weight row (N > 1): unpacked weights are reused this many times")
 
     /// y[c * M + r] = dot(row r, column c) for r in `rows`, c in 0..<n; column c's data at activations + c * stride.

@@ -25,15 +25,10 @@ public enum AVX512TiledKernels {
                                rowAlignment: TileLayout.rowsPerGroup) { weights, xq, n, y, rows, parameters in
             TiledDriver.computeRows(F.self, weights, xq, n, y, rows, parameters)
         }
-        let name = "\(F.weightType.name)x\(activation.name).avx512"
-        let parameters = F.defaultShape.parameters()
-        return [
-            KernelVariant(id: "\(name).tiled", weightType: F.weightType, kind: .tiled, requiredFeatures: features,
-                          parameters: parameters, summary: F.summary, prepare: TiledWeights.prepare(F.self), kernel: kernel),
-            KernelVariant.threaded(id: "\(name).tiled-threaded", weightType: F.weightType, requiredFeatures: features,
-                                   parameters: parameters, summary: F.summary + "; row panels split across threads",
-                                   prepare: TiledWeights.prepare(F.self), kernel: kernel),
-        ].map { $0.preparedBy([]) }   // the repack ignores the tile parameters: one copy serves them all
+        // The repack ignores the tile parameters: one copy serves them all.
+        return KernelVariant.singleAndThreaded(.avx512, .tiled, weightType: F.weightType, requiredFeatures: features,
+                                               parameters: F.defaultShape.parameters(), summary: F.summary,
+                                               prepare: TiledWeights.prepare(F.self), preparedBy: [], kernel: kernel)
     }
     #endif
 }

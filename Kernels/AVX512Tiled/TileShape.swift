@@ -25,7 +25,7 @@ struct TileShape: Sendable {
                   sliceValues: parameters[Self.sliceName] ?? defaults.sliceValues)
     }
 
-    static let rowsName = "rows", columnsName = "columns", sliceName = "slice"
+    static let rowsName = ParameterName.rows, columnsName = ParameterName.columns, sliceName = ParameterName.slice
     /// R x C sets the register budget: 2 R C accumulators (integer and float) of the 32 zmm registers, plus R or 2 R
     /// code vectors; 48 x 4 and 32 x 6 fill them, larger tiles spill (still correct, slower), and past 8 columns the
     /// compiler no longer unrolls the column loop at all, so the choices stop there. Every format's default is

@@ -47,17 +47,17 @@ enum PortableFloatRows {
     static let defaultColumns = 2
 
     static let parameters = [
-        TunableParameter(name: "rows", values: rowChoices, defaultValue: defaultRows,
+        TunableParameter(name: .rows, values: rowChoices, defaultValue: defaultRows,
                          summary: "weight rows per register tile (independent accumulator chains at decode)"),
-        TunableParameter(name: "columns", values: columnChoices, defaultValue: defaultColumns,
+        TunableParameter(name: .columns, values: columnChoices, defaultValue: defaultColumns,
                          summary: "activation columns per register tile (each weight vector reused this many times)"),
     ]
 
     static func kernel<F: PortableFloatFormat>(_: F.Type) -> RowKernel {
         RowKernel(activationType: F.weightType, quantizeColumn: F.quantizeColumn, rowAlignment: rowChoices.last!) {
             weights, xq, n, y, rows, parameters in
-            computeRows(F.self, weights.matrix, xq, n, y, rows, tileRows: parameters["rows"] ?? defaultRows,
-                        tileColumns: parameters["columns"] ?? defaultColumns)
+            computeRows(F.self, weights.matrix, xq, n, y, rows, tileRows: parameters[.rows] ?? defaultRows,
+                        tileColumns: parameters[.columns] ?? defaultColumns)
         }
     }
 
@@ -173,13 +173,7 @@ enum PortableFloatRows {
 
     /// The single-threaded and threaded variants of a format.
     static func variants<F: PortableFloatFormat>(_ format: F.Type, summary: String) -> [KernelVariant] {
-        let operands = "\(F.weightType.name)x\(F.weightType.name)"
-        let kernel = kernel(F.self)
-        return [
-            KernelVariant(id: "\(operands).portable.rows", weightType: F.weightType, kind: .simd,
-                          parameters: parameters, summary: summary, kernel: kernel),
-            KernelVariant.threaded(id: "\(operands).portable.threaded", weightType: F.weightType, parameters: parameters,
-                                   summary: summary + "; rows split over threads", kernel: kernel),
-        ]
+        KernelVariant.singleAndThreaded(.portable, .rows, weightType: F.weightType, parameters: parameters, summary: summary,
+                                        kernel: kernel(F.self))
     }
 }

@@ -40,16 +40,16 @@ enum PortableRows {
     static let defaultRowTile = 256
 
     static let parameters = [
-        TunableParameter(name: "columns", values: columnChoices, defaultValue: defaultColumns,
+        TunableParameter(name: .columns, values: columnChoices, defaultValue: defaultColumns,
                          summary: "activation columns per pass over a row (weights decoded once per pass)"),
-        TunableParameter(name: "rowTile", values: rowTileChoices, defaultValue: defaultRowTile,
+        TunableParameter(name: .rowTile, values: rowTileChoices, defaultValue: defaultRowTile,
                          summary: "rows per cache tile that every batch of columns passes over"),
     ]
 
     static func kernel<F: PortableRowFormat>(_ format: F.Type) -> RowKernel {
         RowKernel(activationType: F.activation.type, quantizeColumn: F.quantizeColumn) { weights, xq, n, y, rows, parameters in
             computeRows(F.self, weights.matrix, xq, n, y, rows,
-                        columns: parameters["columns"] ?? defaultColumns, rowTile: parameters["rowTile"] ?? defaultRowTile)
+                        columns: parameters[.columns] ?? defaultColumns, rowTile: parameters[.rowTile] ?? defaultRowTile)
         }
     }
 
@@ -108,13 +108,7 @@ enum PortableRows {
 
     /// The single-threaded and threaded variants of a format.
     static func variants<F: PortableRowFormat>(_ format: F.Type, summary: String) -> [KernelVariant] {
-        let operands = "\(F.weightType.name)x\(F.activation.type.name)"
-        let kernel = kernel(F.self)
-        return [
-            KernelVariant(id: "\(operands).portable.rows", weightType: F.weightType, kind: .simd,
-                          parameters: parameters, summary: summary, kernel: kernel),
-            KernelVariant.threaded(id: "\(operands).portable.threaded", weightType: F.weightType, parameters: parameters,
-                                   summary: summary + "; rows split over threads", kernel: kernel),
-        ]
+        KernelVariant.singleAndThreaded(.portable, .rows, weightType: F.weightType, parameters: parameters, summary: summary,
+                                        kernel: kernel(F.self))
     }
 }

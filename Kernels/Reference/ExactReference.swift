@@ -31,7 +31,7 @@ public enum ExactReference {
     /// The exact reference as a registry entry (output rounded to f32), so commands can name it like any variant.
     public static func variant(for traits: FormatTraits) -> KernelVariant {
         KernelVariant(
-            id: "\(traits.name)xf32.f64.exact", weightType: traits.type, activationType: .f32, kind: .exact,
+            VariantIdentity(weightType: traits.type, activationType: .f32, instructionSet: .f64, method: .exact),
             summary: "dequantize \(traits.name) and multiply in f64: the error-free reference",
             run: { weights, x, n, y, _, _ in
                 for (i, value) in multiply(weights.matrix, x, n: n).enumerated() { y[i] = Float(value) }

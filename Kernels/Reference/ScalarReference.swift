@@ -22,7 +22,7 @@ public enum ScalarReference {
     public static func variant(for traits: FormatTraits) -> KernelVariant {
         let kernel = rowKernel(for: traits)
         return KernelVariant(
-            id: "\(traits.name)x\(kernel.activationType.name).scalar.reference", weightType: traits.type, kind: .reference,
+            .scalar, .reference, weightType: traits.type,
             summary: "scalar \(traits.name) x \(kernel.activationType.name) block dot products, one row at a time (ggml generic C)",
             kernel: kernel)
     }

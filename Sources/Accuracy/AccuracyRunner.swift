@@ -11,9 +11,10 @@ public struct AccuracyRunner: Sendable {
     public let cpu: HostCPU
     let context: KernelContext
 
-    public init(registry: KernelRegistry, cases: [CheckCase] = CheckCases.all, threads: Int = 2, cpu: HostCPU = .current) {
+    /// Without `cases`, the registry's own list (`CheckCases.cases(for:)`).
+    public init(registry: KernelRegistry, cases: [CheckCase]? = nil, threads: Int = 2, cpu: HostCPU = .current) {
         self.registry = registry
-        self.cases = cases
+        self.cases = cases ?? CheckCases.cases(for: registry, cpu: cpu)
         self.threads = threads
         self.cpu = cpu
         context = KernelContext(pool: ThreadPool(capacity: max(threads, 1)))
@@ -27,12 +28,12 @@ public struct AccuracyRunner: Sendable {
             guard let v = registry.variant(id: variant) else { throw AccuracyError("no variant '\(variant)'; 'quantlab list' shows the ids") }
             let availability = registry.availability(of: v, on: cpu)
             guard availability.supported else { throw AccuracyError("\(variant) cannot run here: \(availability.reason ?? "")") }
-            guard v.kind != .exact else { throw AccuracyError("\(variant) is the f64 reference itself; name a variant to check against it") }
+            guard v.method != .exact else { throw AccuracyError("\(variant) is the f64 reference itself; name a variant to check against it") }
         }
         var results: [CaseResult] = []
         for traits in FormatTraits.weightFormats where formats?.contains(traits.type) ?? true {
             let variants = registry.supported(on: cpu, weightType: traits.type)
-                .filter { $0.kind != .exact && (variant == nil || $0.id == variant) }
+                .filter { $0.method != .exact && (variant == nil || $0.id == variant) }
             guard !variants.isEmpty else { continue }
             guard let exact = registry.exact(for: traits.type) else {
                 throw AccuracyError("the registry has no f64 exact variant for \(traits.name) to check its variants against")
@@ -58,7 +59,7 @@ public struct AccuracyRunner: Sendable {
 
     /// The parameters a variant runs with in the check: its defaults, with `threads` for threaded variants.
     public func parameters(for variant: KernelVariant) -> KernelParameters {
-        variant.parameters.contains { $0.name == "threads" } ? KernelParameters(["threads": threads]) : KernelParameters()
+        variant.parameters.contains { $0.name == .threads } ? KernelParameters([.threads: threads]) : KernelParameters()
     }
 
     func measure(_ variant: KernelVariant, _ c: CheckCase, _ data: CaseData, expected: [Float], tolerance: Double) throws -> CaseResult {
@@ -66,9 +67,9 @@ public struct AccuracyRunner: Sendable {
         let prepared = try variant.prepareWeights(data.weights, parameters)
         let y = try Self.multiply(variant, prepared, data.x, n: c.n, unaligned: c.unaligned, parameters: parameters, context: context)
         return CaseResult(variant: variant.id, format: variant.weightType.name, case: c.name, shape: c.shape,
-                          data: c.data.rawValue, threads: parameters["threads"] ?? 1,
+                          data: c.data.rawValue, threads: parameters[.threads] ?? 1,
                           nmse: ErrorMetrics.nmse(y, expected), max_abs: ErrorMetrics.maxAbsoluteError(y, expected),
-                          tolerance: tolerance, reproduce: c.reproduceCommand(variant: variant.id, parameters: parameters.values))
+                          tolerance: tolerance, reproduce: c.reproduceCommand(variant: variant.id, parameters: parameters.named))
     }
 
     /// y = W x through `variant`; with `unaligned`, x and y sit one float past the start of their storage.

@@ -12,9 +12,13 @@ public struct CheckReport: Sendable, Encodable {
     public var floor: Double
     public var seconds: Double
     public var models: [ModelCheck]?
+    /// Which supported (variant, batch class) pairs the cases reached; a missing pair fails the check.
+    public var coverage: CheckCoverage?
 
-    public init(cases: [CaseResult], baseline: String, seconds: Double, models: [ModelCheck]? = nil) {
+    public init(cases: [CaseResult], baseline: String, seconds: Double, models: [ModelCheck]? = nil,
+                coverage: CheckCoverage? = nil) {
         self.cases = cases
+        self.coverage = coverage
         self.baseline = baseline
         self.seconds = seconds
         self.models = models
@@ -26,7 +30,7 @@ public struct CheckReport: Sendable, Encodable {
 
     /// Recomputes the counts after cases or models change.
     public mutating func recount() {
-        failures = cases.filter { !$0.passed }.count + (models ?? []).filter { !$0.passed }.count
+        failures = cases.filter { !$0.passed }.count + (models ?? []).filter { !$0.passed }.count + (coverage?.missing.count ?? 0)
         new = cases.filter { $0.status == .new }.count
         passed = failures == 0
     }

@@ -14,24 +14,23 @@ public enum DefaultKernelRule: String, Sendable, CaseIterable, Codable {
     public func choose(_ type: GGMLType, n: Int, threads: Int, registry: KernelRegistry,
                        cpu: HostCPU = .current) -> (variant: KernelVariant, parameters: KernelParameters)? {
         let supported = registry.supported(on: cpu, weightType: type)
-        var fast = supported.filter { $0.kind != .exact && $0.kind != .reference }
-        if self == .portable { fast = fast.filter { $0.instructionSet == "portable" } }
-        let pool = fast.isEmpty ? supported.filter { $0.kind == .reference } : fast
-        let threaded = pool.filter { $0.kind == .threaded }
-        let single = pool.filter { $0.kind != .threaded }
+        var fast = supported.filter { $0.method != .exact && $0.method != .reference }
+        if self == .portable { fast = fast.filter { $0.instructionSet == .portable } }
+        let pool = fast.isEmpty ? supported.filter { $0.method == .reference } : fast
+        let threaded = pool.filter { $0.threading == .threaded }
+        let single = pool.filter { $0.threading == .single }
         let candidates = threads > 1 && !threaded.isEmpty ? threaded : (single.isEmpty ? pool : single)
-        func isTiled(_ v: KernelVariant) -> Bool { v.method.hasPrefix("tiled") }
         let wantTiled = BatchClass(n: n) >= .batch
         guard let best = candidates.min(by: { a, b in
-            let ta = isTiled(a) == wantTiled ? 0 : 1, tb = isTiled(b) == wantTiled ? 0 : 1
+            let ta = (a.method == .tiled) == wantTiled ? 0 : 1, tb = (b.method == .tiled) == wantTiled ? 0 : 1
             if ta != tb { return ta < tb }
-            return KernelVariant.instructionSetRank(ofID: a.id) < KernelVariant.instructionSetRank(ofID: b.id)
+            return a.instructionSet < b.instructionSet
         }) else { return nil }
-        var values: [String: Int] = [:]
-        if let p = best.parameters.first(where: { $0.name == "threads" }) {
-            values["threads"] = p.values.filter { $0 <= threads }.max() ?? p.values.min()!
+        var values = KernelParameters()
+        if let p = best.parameters.first(where: { $0.name == .threads }) {
+            values[.threads] = p.values.filter { $0 <= threads }.max() ?? p.values.min()!
         }
-        guard let parameters = try? best.resolve(KernelParameters(values)) else { return nil }
+        guard let parameters = try? best.resolve(values) else { return nil }
         return (best, parameters)
     }
 }

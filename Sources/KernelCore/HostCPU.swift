@@ -8,6 +8,11 @@ public struct HostCPU: Sendable, Codable, Equatable {
         public var kind: String      // Data, Instruction, Unified
         public var bytes: Int
         public var sharedBy: Int     // logical CPUs sharing one instance
+
+        enum CodingKeys: String, CodingKey {
+            case level, kind, bytes
+            case sharedBy = "shared_by"
+        }
     }
 
     public var architecture: String
@@ -15,6 +20,11 @@ public struct HostCPU: Sendable, Codable, Equatable {
     public var features: Set<CPUFeature>
     public var logicalCores: Int
     public var caches: [Cache]
+
+    enum CodingKeys: String, CodingKey {
+        case architecture, model, features, caches
+        case logicalCores = "logical_cores"
+    }
 
     public init(architecture: String, model: String, features: Set<CPUFeature>, logicalCores: Int, caches: [Cache]) {
         self.architecture = architecture

@@ -32,6 +32,6 @@ public struct KernelRegistry: Sendable {
 
     /// The exact f64 reference for a weight format.
     public func exact(for type: GGMLType) -> KernelVariant? {
-        variants.first { $0.weightType == type && $0.kind == .exact }
+        variants.first { $0.weightType == type && $0.method == .exact }
     }
 }

@@ -1,22 +1,47 @@
 import QuantFormats
 
-/// The family a variant belongs to; benchmark and registry rows show it.
-public enum KernelKind: String, Sendable, Codable, CaseIterable {
-    /// f64 product of the dequantized weights: the answer every variant is judged against.
-    case exact
-    /// Scalar integer block dot products, as ggml's generic C code.
-    case reference
-    case simd, tiled, threaded
+/// The knobs variants declare: one list, so a knob has one name in every variant, database, report and flag.
+public enum ParameterName: Int, CaseIterable, Sendable, Comparable, CustomStringConvertible {
+    /// Threads, the caller included (threaded variants).
+    case threads
+    /// Rows per task of a threaded variant.
+    case chunk
+    /// Columns or rows per register tile; rows per tile in the one-pass (decode) case; depth of a K panel.
+    case columns, rows, decodeRows, rowTile, depth
+    /// Prefetch distance in blocks; weights per K slice and activation columns per cache panel of a repack.
+    case prefetch, slice, panel
+
+    /// The name in flags (`--param NAME=V`), databases and JSON.
+    public var name: String {
+        switch self {
+        case .threads: "threads"
+        case .chunk: "chunk"
+        case .columns: "columns"
+        case .rows: "rows"
+        case .decodeRows: "decode_rows"
+        case .rowTile: "row_tile"
+        case .depth: "depth"
+        case .prefetch: "prefetch"
+        case .slice: "slice"
+        case .panel: "panel"
+        }
+    }
+    public var description: String { name }
+    public init?(name: String) {
+        guard let p = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = p
+    }
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// One tunable knob of a variant, with the values the tuner may try.
-public struct TunableParameter: Sendable, Codable, Equatable {
-    public let name: String
+public struct TunableParameter: Sendable, Equatable {
+    public let name: ParameterName
     public let values: [Int]
     public let defaultValue: Int
     public let summary: String
 
-    public init(name: String, values: [Int], defaultValue: Int, summary: String) {
+    public init(name: ParameterName, values: [Int], defaultValue: Int, summary: String) {
         precondition(values.contains(defaultValue), "default of \(name) must be one of its values")
         self.name = name
         self.values = values
@@ -25,14 +50,53 @@ public struct TunableParameter: Sendable, Codable, Equatable {
     }
 }
 
-/// Chosen values for a variant's tunable parameters (missing ones take their defaults).
-public struct KernelParameters: Sendable, Codable, Hashable, CustomStringConvertible {
-    public var values: [String: Int]
-    public init(_ values: [String: Int] = [:]) { self.values = values }
-    public subscript(name: String) -> Int? { values[name] }
-    public var description: String {
-        values.isEmpty ? "defaults" : values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+/// Chosen values for a variant's tunable parameters (missing ones take their defaults). Reads in kernels are an
+/// array index; databases and reports see `named`.
+public struct KernelParameters: Sendable, Hashable, Codable, CustomStringConvertible {
+    private var slots = [Int?](repeating: nil, count: ParameterName.allCases.count)
+
+    public init(_ values: [ParameterName: Int] = [:]) {
+        for (p, v) in values { slots[p.rawValue] = v }
     }
+
+    /// From names as databases and flags write them; throws on a name no variant declares.
+    public init(named values: [String: Int]) throws {
+        for (name, v) in values {
+            guard let p = ParameterName(name: name) else {
+                throw KernelError("no kernel parameter is called '\(name)'; they are \(ParameterName.allCases.map(\.name).joined(separator: ", "))")
+            }
+            slots[p.rawValue] = v
+        }
+    }
+
+    @inline(__always) public subscript(_ p: ParameterName) -> Int? {
+        get { slots[p.rawValue] }
+        set { slots[p.rawValue] = newValue }
+    }
+
+    /// The parameters that are set, in `ParameterName` order.
+    public var names: [ParameterName] { ParameterName.allCases.filter { slots[$0.rawValue] != nil } }
+    public var isEmpty: Bool { names.isEmpty }
+    public var named: [String: Int] { Dictionary(uniqueKeysWithValues: names.map { ($0.name, slots[$0.rawValue]!) }) }
+
+    /// Only the parameters in `kept`.
+    public func restricted(to kept: [ParameterName]) -> KernelParameters {
+        var r = KernelParameters()
+        for p in kept { r[p] = self[p] }
+        return r
+    }
+
+    public var description: String {
+        isEmpty ? "defaults" : named.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let values = try [String: Int](from: decoder)
+        do { try self.init(named: values) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
+        }
+    }
+    public func encode(to encoder: any Encoder) throws { try named.encode(to: encoder) }
 }
 
 /// Weights after a variant's one-time preparation: the original matrix plus, for variants that repack, their own
@@ -57,12 +121,9 @@ public typealias KernelRun = @Sendable (_ weights: PreparedWeights, _ x: UnsafeB
 
 /// One dequantize-matmul implementation, as the registry lists it.
 public struct KernelVariant: Sendable {
-    /// Stable id naming operands, instruction set and method, e.g. `q4_0xq8_0.avx512.tiled`.
+    public let identity: VariantIdentity
+    /// `identity.id`, kept: e.g. `q4_0xq8_0.avx512.tiled`.
     public let id: String
-    public let weightType: GGMLType
-    /// The format activations are converted to before the dot products (f32 for the exact reference).
-    public let activationType: GGMLType
-    public let kind: KernelKind
     public let requiredFeatures: Set<CPUFeature>
     public let parameters: [TunableParameter]
     public let summary: String
@@ -70,20 +131,17 @@ public struct KernelVariant: Sendable {
     public let prepare: (@Sendable (QuantizedMatrix, KernelParameters) -> PreparedWeights)?
     /// The parameters `prepare` depends on: prepared weights are shared between parameter choices that agree on
     /// these (the tuner keeps one repacked copy per distinct value, not one per candidate).
-    public var preparationParameters: [String]
+    public var preparationParameters: [ParameterName]
     public let run: KernelRun
     /// The two stages `run` is made of, when the variant is built from a row kernel: a `MatmulPlan` calls them
     /// directly, so activations quantized once can serve several products.
     public let rowKernel: RowKernel?
 
-    public init(id: String, weightType: GGMLType, activationType: GGMLType, kind: KernelKind,
-                requiredFeatures: Set<CPUFeature> = [], parameters: [TunableParameter] = [], summary: String,
-                prepare: (@Sendable (QuantizedMatrix, KernelParameters) -> PreparedWeights)? = nil,
+    public init(_ identity: VariantIdentity, requiredFeatures: Set<CPUFeature> = [], parameters: [TunableParameter] = [],
+                summary: String, prepare: (@Sendable (QuantizedMatrix, KernelParameters) -> PreparedWeights)? = nil,
                 rowKernel: RowKernel? = nil, run: @escaping KernelRun) {
-        self.id = id
-        self.weightType = weightType
-        self.activationType = activationType
-        self.kind = kind
+        self.identity = identity
+        id = identity.id
         self.requiredFeatures = requiredFeatures
         self.parameters = parameters
         self.summary = summary
@@ -93,30 +151,24 @@ public struct KernelVariant: Sendable {
         self.rowKernel = rowKernel
     }
 
-    /// The instruction-set part of the id (`avx512` in `q4_0xq8_0.avx512.tiled`) and the method part (`tiled`).
-    public var instructionSet: String { Self.idPart(id, 1) }
-    public var method: String { Self.idPart(id, 2) }
-    static func idPart(_ id: String, _ index: Int) -> String {
-        let parts = id.split(separator: ".")
-        return index < parts.count ? String(parts[index]) : ""
-    }
-
-    /// Preference among instruction sets when nothing was measured: the widest first (lower is preferred).
-    public static func instructionSetRank(ofID id: String) -> Int {
-        ["avx512": 0, "avx2": 1, "portable": 2, "scalar": 3][idPart(id, 1)] ?? 4
-    }
+    public var weightType: GGMLType { identity.weightType }
+    /// The format activations are converted to before the dot products (f32 for the exact reference).
+    public var activationType: GGMLType { identity.activationType }
+    public var instructionSet: InstructionSet { identity.instructionSet }
+    public var method: KernelMethod { identity.method }
+    public var threading: Threading { identity.threading }
 
     /// This variant declaring that its `prepare` depends only on the named parameters.
-    public func preparedBy(_ names: [String]) -> KernelVariant {
+    public func preparedBy(_ names: [ParameterName]) -> KernelVariant {
         var copy = self
         copy.preparationParameters = names
         return copy
     }
 
-    /// `parameters` completed with defaults; throws on an unknown name or a value outside the declared range.
+    /// `parameters` completed with defaults; throws on a parameter this variant lacks or a value outside its range.
     public func resolve(_ parameters: KernelParameters) throws -> KernelParameters {
-        for name in parameters.values.keys where !self.parameters.contains(where: { $0.name == name }) {
-            let known = self.parameters.map(\.name)
+        for name in parameters.names where !self.parameters.contains(where: { $0.name == name }) {
+            let known = self.parameters.map(\.name.name)
             throw KernelError("\(id) has no parameter '\(name)'" + (known.isEmpty ? " (it has none)" : "; it has \(known.joined(separator: ", "))"))
         }
         var resolved = KernelParameters()
@@ -125,7 +177,7 @@ public struct KernelVariant: Sendable {
             guard p.values.contains(value) else {
                 throw KernelError("\(id): \(p.name)=\(value) is not one of \(p.values.map(String.init).joined(separator: ", "))")
             }
-            resolved.values[p.name] = value
+            resolved[p.name] = value
         }
         return resolved
     }

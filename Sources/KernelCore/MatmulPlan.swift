@@ -13,8 +13,6 @@ public final class MatmulPlan: @unchecked Sendable {
     public let maxColumns: Int
     let context: KernelContext
     let threads: Int, chunk: Int
-    /// The variant's instruction set, kept so `sharesActivation` parses no id per call.
-    let instructionSet: String
     /// Where `multiply(_:n:into:)` quantizes the activation: the plan's own, or one its maker shares between plans
     /// that are called one at a time.
     let scratch: AlignedBuffer
@@ -32,7 +30,6 @@ public final class MatmulPlan: @unchecked Sendable {
         self.weights = weights
         self.maxColumns = maxColumns
         self.context = context
-        instructionSet = variant.instructionSet
         let alignment = variant.rowKernel?.rowAlignment ?? 1
         (threads, chunk) = KernelVariant.threading(parameters, rows: weights.matrix.rows, alignment: alignment)
         let needed = variant.rowKernel.map { $0.columnBytes(k: weights.matrix.columns) * maxColumns } ?? 0
@@ -73,7 +70,7 @@ public final class MatmulPlan: @unchecked Sendable {
     /// quantized by the same instruction set's code (so sharing changes no byte).
     public func sharesActivation(with other: MatmulPlan) -> Bool {
         activationType != nil && activationType == other.activationType && columns == other.columns
-            && instructionSet == other.instructionSet
+            && variant.instructionSet == other.variant.instructionSet
     }
 
     /// The compute stage alone, from columns quantized by `quantize` of this plan or one it `sharesActivation` with.

@@ -64,40 +64,57 @@ extension KernelVariant {
     public static let chunkChoices = [0, 16, 64, 256, 1024]
 
     /// A single-threaded variant from a row kernel.
-    public init(id: String, weightType: GGMLType, kind: KernelKind, requiredFeatures: Set<CPUFeature> = [],
-                parameters: [TunableParameter] = [], summary: String,
+    public init(_ instructionSet: InstructionSet, _ method: KernelMethod, weightType: GGMLType,
+                requiredFeatures: Set<CPUFeature> = [], parameters: [TunableParameter] = [], summary: String,
                 prepare: (@Sendable (QuantizedMatrix, KernelParameters) -> PreparedWeights)? = nil,
                 kernel: RowKernel) {
-        self.init(id: id, weightType: weightType, activationType: kernel.activationType, kind: kind,
+        self.init(VariantIdentity(weightType: weightType, activationType: kernel.activationType, instructionSet: instructionSet,
+                                  method: method),
                   requiredFeatures: requiredFeatures, parameters: parameters, summary: summary, prepare: prepare,
                   rowKernel: kernel, run: { kernel.run($0, $1, n: $2, into: $3, parameters: $4, context: $5) })
     }
 
     /// The multithreaded form of a row kernel: columns are quantized in parallel, then rows are split into chunks
     /// that the pool's threads take one at a time. Adds the `threads` and `chunk` parameters.
-    public static func threaded(id: String, weightType: GGMLType, requiredFeatures: Set<CPUFeature> = [],
-                                parameters: [TunableParameter] = [], summary: String,
+    public static func threaded(_ instructionSet: InstructionSet, _ method: KernelMethod, weightType: GGMLType,
+                                requiredFeatures: Set<CPUFeature> = [], parameters: [TunableParameter] = [], summary: String,
                                 prepare: (@Sendable (QuantizedMatrix, KernelParameters) -> PreparedWeights)? = nil,
                                 kernel: RowKernel) -> KernelVariant {
         let cores = HostCPU.current.logicalCores
         let defaultThreads = threadChoices.last { $0 <= cores } ?? 1
         let threading = [
-            TunableParameter(name: "threads", values: threadChoices, defaultValue: defaultThreads,
+            TunableParameter(name: .threads, values: threadChoices, defaultValue: defaultThreads,
                              summary: "threads, the caller included"),
-            TunableParameter(name: "chunk", values: chunkChoices, defaultValue: 0,
+            TunableParameter(name: .chunk, values: chunkChoices, defaultValue: 0,
                              summary: "rows per task (0: rows / (4 * threads))"),
         ]
         return KernelVariant(
-            id: id, weightType: weightType, activationType: kernel.activationType, kind: .threaded,
+            VariantIdentity(weightType: weightType, activationType: kernel.activationType, instructionSet: instructionSet,
+                            method: method, threading: .threaded),
             requiredFeatures: requiredFeatures, parameters: parameters + threading, summary: summary, prepare: prepare,
             rowKernel: kernel, run: { kernel.run($0, $1, n: $2, into: $3, parameters: $4, context: $5) })
+    }
+
+    /// One registration of a row kernel: its single-threaded variant and its threaded form, which splits rows over
+    /// the pool. `preparedBy` names the parameters a repack depends on (nil: all of them).
+    public static func singleAndThreaded(_ instructionSet: InstructionSet, _ method: KernelMethod, weightType: GGMLType,
+                                         requiredFeatures: Set<CPUFeature> = [], parameters: [TunableParameter] = [],
+                                         summary: String, prepare: (@Sendable (QuantizedMatrix, KernelParameters) -> PreparedWeights)? = nil,
+                                         preparedBy: [ParameterName]? = nil, kernel: RowKernel) -> [KernelVariant] {
+        let pair = [
+            KernelVariant(instructionSet, method, weightType: weightType, requiredFeatures: requiredFeatures,
+                          parameters: parameters, summary: summary, prepare: prepare, kernel: kernel),
+            threaded(instructionSet, method, weightType: weightType, requiredFeatures: requiredFeatures, parameters: parameters,
+                     summary: summary + "; rows split over threads", prepare: prepare, kernel: kernel),
+        ]
+        return preparedBy.map { names in pair.map { $0.preparedBy(names) } } ?? pair
     }
 
     /// The thread count and rows per task that resolved parameters ask for: 1 and every row for a single-threaded
     /// variant (it has no `threads` parameter).
     public static func threading(_ parameters: KernelParameters, rows: Int, alignment: Int) -> (threads: Int, chunk: Int) {
-        guard let threads = parameters["threads"] else { return (1, rows) }
-        return (threads, rowChunk(rows: rows, threads: threads, requested: parameters["chunk"] ?? 0, alignment: alignment))
+        guard let threads = parameters[.threads] else { return (1, rows) }
+        return (threads, rowChunk(rows: rows, threads: threads, requested: parameters[.chunk] ?? 0, alignment: alignment))
     }
 
     /// Rows per task: the request, or rows / (4 * threads); always a positive multiple of `alignment`.

@@ -11,6 +11,11 @@ public struct LogitComparison: Sendable, Codable {
         public let referenceTop: Int
         public let candidateTop: Int
         public var topAgrees: Bool { referenceTop == candidateTop }
+
+        enum CodingKeys: String, CodingKey {
+            case position, nmse, kl
+            case maxAbsError = "max_abs_error", referenceTop = "reference_top", candidateTop = "candidate_top"
+        }
     }
 
     public let positions: [Position]

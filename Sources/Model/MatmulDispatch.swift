@@ -31,7 +31,7 @@ public final class MatmulDispatch: @unchecked Sendable {
     private var prepared: [PreparedKey: PreparedWeights] = [:]
 
     struct ChoiceKey: Hashable { let type: GGMLType, m: Int, k: Int, batch: BatchClass }
-    struct PreparedKey: Hashable { let matrix: UnsafeRawPointer, variant: String, parameters: [String: Int] }
+    struct PreparedKey: Hashable { let matrix: UnsafeRawPointer, variant: String, parameters: KernelParameters }
 
     public init(threads: Int, database: TuningDatabase? = nil, policy: Policy = .fast, defaultRule: DefaultKernelRule = .widest,
                 registry: KernelRegistry = KernelCatalog.registry, context: KernelContext = .shared) {
@@ -50,7 +50,7 @@ public final class MatmulDispatch: @unchecked Sendable {
         let key = ChoiceKey(type: matrix.type, m: matrix.rows, k: matrix.columns, batch: BatchClass(n: n))
         if let c = choices[key] { return c }
         let c = switch policy {
-        case .reference, .exact: try plainChoice(matrix.type, kind: policy == .exact ? .exact : .reference)
+        case .reference, .exact: try plainChoice(matrix.type, method: policy == .exact ? .exact : .reference)
         case .fast: try tunedChoice(matrix, n: n) ?? defaultChoice(matrix.type, n: n)
         }
         choices[key] = c
@@ -75,7 +75,7 @@ public final class MatmulDispatch: @unchecked Sendable {
 
     func preparedWeights(_ matrix: QuantizedMatrix, _ c: Choice) throws -> PreparedWeights {
         guard c.variant.prepare != nil else { return PreparedWeights(matrix: matrix) }
-        let relevant = c.parameters.values.filter { c.variant.preparationParameters.contains($0.key) }
+        let relevant = c.parameters.restricted(to: c.variant.preparationParameters)
         let key = PreparedKey(matrix: matrix.bytes.baseAddress!, variant: c.variant.id, parameters: relevant)
         if let p = prepared[key] { return p }
         let p = try c.variant.prepareWeights(matrix, c.parameters)
@@ -92,15 +92,15 @@ public final class MatmulDispatch: @unchecked Sendable {
               decision.bucket.threads == threads, !decision.keepsDefault,
               let variant = registry.variant(id: decision.winner.variant),
               registry.availability(of: variant).supported else { return nil }
-        let parameters = try variant.resolve(KernelParameters(decision.winner.parameters))
+        let parameters = try variant.resolve(decision.winner.parameters)
         return Choice(variant: variant, parameters: parameters, origin: exact ? "tuned" : "tuned~")
     }
 
-    func plainChoice(_ type: GGMLType, kind: KernelKind) throws -> Choice {
-        guard let v = registry.supported(weightType: type).first(where: { $0.kind == kind }) else {
-            throw ModelError("no \(kind.rawValue) kernel for \(type.name)")
+    func plainChoice(_ type: GGMLType, method: KernelMethod) throws -> Choice {
+        guard let v = registry.supported(weightType: type).first(where: { $0.method == method }) else {
+            throw ModelError("no \(method.rawValue) kernel for \(type.name)")
         }
-        return Choice(variant: v, parameters: try v.resolve(KernelParameters()), origin: kind.rawValue)
+        return Choice(variant: v, parameters: try v.resolve(KernelParameters()), origin: method.rawValue)
     }
 
     /// Without a tuning result: the shared default rule (`DefaultKernelRule`), which the tuner measures against.

@@ -65,7 +65,7 @@ struct RotaryTable: Sendable {
 /// Wall time per operation name, summed over calls.
 /// The operations of a forward pass, as profiles name them: each matmul by tensor role (its compute stage), the
 /// activation quantization before the products, the dispatcher's own time around them, and the rest.
-public enum Operation: Int, CaseIterable, Sendable {
+public enum ForwardOperation: Int, CaseIterable, Sendable {
     case embedding, norm, attentionQuery, attentionKey, attentionValue, ropeAndCache, attention, attentionOutput, add
     case ffnGate, ffnUp, swiglu, ffnDown, output
     /// Activations quantized for the products (once per input when its products share it).
@@ -87,18 +87,34 @@ public enum Operation: Int, CaseIterable, Sendable {
         default: "\(self)"
         }
     }
+
+    /// The operation profiles call `name`.
+    public static func named(_ name: String) -> ForwardOperation? { allCases.first { $0.name == name } }
+
+    /// What budgets group by: the matrix products (with their activation quantization and dispatch), attention
+    /// (scores, softmax, RoPE and cache writes) and the rest (norms, residual adds, SwiGLU, embedding lookup).
+    public enum Group: String, CaseIterable, Sendable { case matmul, attention, other }
+
+    public var group: Group {
+        switch self {
+        case .attentionQuery, .attentionKey, .attentionValue, .attentionOutput, .ffnGate, .ffnUp, .ffnDown, .output,
+             .quantize, .dispatch: .matmul
+        case .attention, .ropeAndCache: .attention
+        case .embedding, .norm, .add, .swiglu: .other
+        }
+    }
 }
 
-/// Seconds and calls per operation; fixed arrays indexed by `Operation`, so timing costs no hashing.
+/// Seconds and calls per operation; fixed arrays indexed by `ForwardOperation`, so timing costs no hashing.
 public struct OperationProfile: Sendable {
-    private var secondsByOperation = [Double](repeating: 0, count: Operation.allCases.count)
-    private var callsByOperation = [Int](repeating: 0, count: Operation.allCases.count)
-    @inline(__always) mutating func add(_ operation: Operation, nanoseconds: UInt64, calls: Int = 1) {
+    private var secondsByOperation = [Double](repeating: 0, count: ForwardOperation.allCases.count)
+    private var callsByOperation = [Int](repeating: 0, count: ForwardOperation.allCases.count)
+    @inline(__always) mutating func add(_ operation: ForwardOperation, nanoseconds: UInt64, calls: Int = 1) {
         secondsByOperation[operation.rawValue] += Double(nanoseconds) / 1e9
         callsByOperation[operation.rawValue] += calls
     }
 
-    mutating func time<T>(_ operation: Operation, _ body: () throws -> T) rethrows -> T {
+    mutating func time<T>(_ operation: ForwardOperation, _ body: () throws -> T) rethrows -> T {
         let start = Stopwatch.now()
         defer { add(operation, nanoseconds: Stopwatch.now() - start) }
         return try body()
@@ -106,11 +122,11 @@ public struct OperationProfile: Sendable {
 
     /// Seconds and calls of every operation that ran, by its profile name.
     public var seconds: [String: Double] {
-        Dictionary(uniqueKeysWithValues: Operation.allCases.filter { callsByOperation[$0.rawValue] > 0 }
+        Dictionary(uniqueKeysWithValues: ForwardOperation.allCases.filter { callsByOperation[$0.rawValue] > 0 }
             .map { ($0.name, secondsByOperation[$0.rawValue]) })
     }
     public var calls: [String: Int] {
-        Dictionary(uniqueKeysWithValues: Operation.allCases.filter { callsByOperation[$0.rawValue] > 0 }
+        Dictionary(uniqueKeysWithValues: ForwardOperation.allCases.filter { callsByOperation[$0.rawValue] > 0 }
             .map { ($0.name, callsByOperation[$0.rawValue]) })
     }
 

@@ -45,7 +45,7 @@ extension InferenceSession {
 
     /// One product of a shared input: its plan, where the result goes, and the bias added to it (qwen2's q, k, v).
     struct Product {
-        let operation: Operation
+        let operation: ForwardOperation
         let plan: MatmulPlan
         let output: UnsafeMutablePointer<Float>
         var bias: [Float]? = nil
@@ -80,7 +80,7 @@ extension InferenceSession {
 
     /// Runs `body`, adds its time to `operation` and returns it in nanoseconds.
     @inline(__always)
-    func timed(_ operation: Operation, calls: Int = 1, _ body: () -> Void) -> UInt64 {
+    func timed(_ operation: ForwardOperation, calls: Int = 1, _ body: () -> Void) -> UInt64 {
         let t0 = Stopwatch.now()
         body()
         let t = Stopwatch.now() - t0

@@ -29,7 +29,7 @@ enum BenchCommand: Command {
         s.option("--format", value: "LIST", "weight formats (default q4_0,q8_0,q4_K)")
         s.option("--shape", value: "LIST", "MxK shapes (default: Llama-3-8B layer and SmolLM2-135M)")
         s.option("--n", value: "LIST", "activation columns (default 1,512)")
-        s.option("--threads", value: "LIST", "thread counts for threaded variants (default 1,2)")
+        ThreadCounts.add(to: &s, what: "thread counts for threaded variants")
         s.option("--variant", value: "ID|best|tuned|all", "which variants (default best, plus the tuned choice when the database has one)")
         s.option("--db", value: "PATH", "tuning database for the tuned rows (default $QUANTLAB_TUNING_DB or ~/.cache/quantlab/tuning.json)")
         s.option("--repetitions", value: "R", "timed runs per case, at most (default 9)")
@@ -68,7 +68,7 @@ enum BenchCommand: Command {
             .split(separator: ",").map { try parseType(String($0)) }
         let shapes = try (arguments.value("--shape").map { $0.split(separator: ",").map(String.init) } ?? defaultShapes).map(parseShape)
         let ns = try parseIntList(arguments.value("--n") ?? "1,512", option: "--n")
-        let threadCounts = try parseIntList(arguments.value("--threads") ?? "1,2", option: "--threads")
+        let threadCounts = try ThreadCounts.parse(arguments)
         let repetitions = try arguments.int("--repetitions", default: 9, in: 1...1000)
         let minSeconds = try arguments.value("--min-seconds").map { text -> Double in
             guard let v = Double(text), v >= 0 else { throw UsageError("--min-seconds expects a non-negative number, got '\(text)'") }
@@ -118,20 +118,20 @@ enum BenchCommand: Command {
                     var runs: [(variant: KernelVariant, parameters: KernelParameters, threads: Int, label: String)] = []
                     for variant in variants {
                         // The scalar reference would take minutes on big prefill shapes; name it to time it anyway.
-                        if variant.kind == .reference && selection != variant.id && problem.flops > Self.referenceFlopLimit {
+                        if variant.method == .reference && selection != variant.id && problem.flops > Self.referenceFlopLimit {
                             console.printError("bench: skipping \(variant.id) \(m)x\(k)x\(n): too slow for a default run (name it with --variant to time it)")
                             continue
                         }
-                        for threads in variant.kind == .threaded ? threadCounts : (threadCounts.contains(1) ? [1] : []) {
-                            let parameters = variant.kind == .threaded ? KernelParameters(["threads": threads]) : KernelParameters()
-                            runs.append((variant, parameters, threads, variant.kind.rawValue))
+                        for threads in variant.threading == .threaded ? threadCounts : (threadCounts.contains(1) ? [1] : []) {
+                            let parameters = variant.threading == .threaded ? KernelParameters([.threads: threads]) : KernelParameters()
+                            runs.append((variant, parameters, threads, variant.identity.label))
                         }
                     }
                     if let tuned {
                         for threads in threadCounts {
                             guard let (decision, _) = tuned.lookup(format: format.name, m: m, k: k, n: n, threads: threads, key: .current),
                                   let v = registry.variant(id: decision.winner.variant), registry.availability(of: v).supported else { continue }
-                            runs.append((v, KernelParameters(decision.winner.parameters), threads, "tuned"))
+                            runs.append((v, decision.winner.parameters, threads, "tuned"))
                         }
                     }
                     for run in runs {
@@ -208,7 +208,7 @@ enum BenchCommand: Command {
         let limit = decode ? limits.bandwidth(threads: threads) : limits.int8Peak(threads: threads)
         return Row(variant: variant.id, kind: label, format: variant.weightType.name,
                    m: problem.weights.rows, k: problem.weights.columns, n: problem.n, threads: threads,
-                   parameters: parameters.values, seconds: timing.median, min_seconds: timing.min,
+                   parameters: parameters.named, seconds: timing.median, min_seconds: timing.min,
                    spread: timing.relativeSpread, samples: timing.samples, gflops: gflops, weight_gbps: gbps,
                    limit: decode ? "bw" : "int8", limit_fraction: limit.map { (decode ? gbps : gflops) / $0 },
                    verify_nmse: error)
@@ -216,7 +216,7 @@ enum BenchCommand: Command {
 
     /// The variants `selection` names for `format`.
     static func chooseVariants(_ selection: String, format: GGMLType, registry: KernelRegistry) throws -> [KernelVariant] {
-        let supported = registry.supported(weightType: format).filter { $0.kind != .exact }
+        let supported = registry.supported(weightType: format).filter { $0.method != .exact }
         switch selection {
         case "all":
             return supported
@@ -225,11 +225,9 @@ enum BenchCommand: Command {
         case "best":
             // One per method (reference, rows, tiled, threaded, tiled-threaded): the widest instruction set's.
             var methods: [String] = []
-            for v in supported where !methods.contains(v.method) { methods.append(v.method) }
+            for v in supported where !methods.contains(v.identity.label) { methods.append(v.identity.label) }
             return methods.compactMap { m in
-                supported.filter { $0.method == m }.min {
-                    KernelVariant.instructionSetRank(ofID: $0.id) < KernelVariant.instructionSetRank(ofID: $1.id)
-                }
+                supported.filter { $0.identity.label == m }.min { $0.instructionSet < $1.instructionSet }
             }
         default:
             guard let v = registry.variant(id: selection) else { throw InputError("no variant '\(selection)'; 'quantlab list' shows the ids") }

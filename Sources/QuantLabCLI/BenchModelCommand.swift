@@ -24,7 +24,7 @@ enum BenchModelCommand: Command {
     static var spec: ArgumentSpec {
         var s = ArgumentSpec()
         ModelOptions.add(to: &s, threads: false, databases: true)
-        s.option("--threads", value: "N,...", "thread counts, comma-separated (default: every core, \(HostCPU.current.logicalCores))")
+        ThreadCounts.add(to: &s)
         s.option("--prompt-tokens", value: "N", "tokens of the pp test, 0 to skip (default 512)")
         s.option("--gen-tokens", value: "N", "tokens of the tg test, 0 to skip (default 128)")
         s.option("--repetitions", value: "R", "timed runs per test and configuration (default 5)")
@@ -50,7 +50,7 @@ enum BenchModelCommand: Command {
         let promptTokens = try arguments.int("--prompt-tokens", default: 512, in: 0...1_000_000)
         let genTokens = try arguments.int("--gen-tokens", default: 128, in: 0...1_000_000)
         let repetitions = try arguments.int("--repetitions", default: 5, in: 1...1000)
-        let threadList = try threadCounts(arguments.value("--threads"))
+        let threadList = try ThreadCounts.parse(arguments)
         guard promptTokens + genTokens > 0 else { throw UsageError("nothing to measure: --prompt-tokens and --gen-tokens are both 0") }
         let configurations = try kernelConfigurations(arguments)
         let model = try ModelOptions.open(ModelOptions.modelName(arguments))
@@ -116,14 +116,5 @@ enum BenchModelCommand: Command {
             throw UsageError("--default-rule has \(rules.count) values for \(names.count) databases; give one, or one per database")
         }
         return try names.enumerated().map { i, name in try ModelOptions.Kernels(name, rule: rules.count == 1 ? rules[0] : rules[i]) }
-    }
-
-    static func threadCounts(_ text: String?) throws -> [Int] {
-        guard let text else { return [HostCPU.current.logicalCores] }
-        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= 1024 }) else {
-            throw UsageError("--threads expects positive integers separated by commas, got '\(text)'")
-        }
-        return values.map { $0! }
     }
 }

@@ -52,11 +52,13 @@ enum CheckCommand: Command {
         let start = Date()
         let baseline: Baseline
         let results: [CaseResult]
+        let coverage: CheckCoverage
         do {
             baseline = try Baseline.load(path)
             if baseline.entries.isEmpty { console.printError("check: no baseline entries in \(path); every case is new") }
-            results = try AccuracyRunner(registry: KernelCatalog.registry)
-                .run(variant: arguments.value("--variant"), formats: formats) { console.printError($0) }
+            let runner = AccuracyRunner(registry: KernelCatalog.registry)
+            results = try runner.run(variant: arguments.value("--variant"), formats: formats) { console.printError($0) }
+            coverage = CheckCoverage(registry: runner.registry, cases: runner.cases, variant: arguments.value("--variant"), formats: formats)
         } catch let error as AccuracyError {
             throw InputError(error.description)
         }
@@ -67,7 +69,7 @@ enum CheckCommand: Command {
             console.printError("check: wrote \(results.count) entries to \(path) (\(judgedAgainst.entries.count) in all)")
         }
         var report = CheckReport(cases: results.map { BaselineRule.judge($0, baseline: judgedAgainst) }, baseline: path,
-                                 seconds: Date().timeIntervalSince(start))
+                                 seconds: Date().timeIntervalSince(start), coverage: coverage)
         let narrowed = arguments.value("--variant") != nil || arguments.value("--format") != nil
         if !arguments.has("--skip-models") && !narrowed {
             let modelPath = ModelBaseline.path(besideKernelBaseline: path)
@@ -92,11 +94,14 @@ enum CheckCommand: Command {
                      $0.metrics["ppl"].map { String(format: "%.3f", $0) } ?? "-", $0.passed ? "yes" : "NO"]
                 }))
             }
+            console.print("covers \(coverage.coveredVariants) of \(coverage.variants) supported variants (the f64 references aside) at "
+                          + "\(coverage.covered) of \(coverage.required) (variant, batch class) pairs")
             console.print(String(format: "%d cases, %d failed, %d new (no baseline), %.1f s", report.cases.count, report.failures,
                                  report.new, report.seconds))
         }
         for failure in report.cases where !failure.passed { console.printError("check: FAIL \(failure.message ?? failure.variant)") }
         for failure in report.models ?? [] where !failure.passed { console.printError("check: FAIL \(failure.message ?? failure.model)") }
+        for item in coverage.missing { console.printError("check: FAIL no case reaches \(item): CheckCases.cases(for:) should add one") }
         if report.failures > 0 { throw InputError("\(report.failures) case(s) failed; each is listed above with the command that reproduces it") }
     }
 

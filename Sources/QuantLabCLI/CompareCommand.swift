@@ -42,7 +42,7 @@ enum CompareCommand: Command {
         guard let policy = MatmulDispatch.Policy(rawValue: arguments.value("--kernels") ?? "fast") else {
             throw UsageError("--kernels is fast, reference or exact, not '\(arguments.value("--kernels")!)'")
         }
-        let threads = try ModelOptions.threads(arguments)
+        let threads = try ModelOptions.threads(arguments, command: "compare")
         let model = try ModelOptions.open(ModelOptions.modelName(arguments))
         let text = try ModelOptions.text(arguments, fallback: ModelOptions.sampleText)
         let tokens = try promptTokens(text, model: model, count: min(positions, model.config.contextLength))

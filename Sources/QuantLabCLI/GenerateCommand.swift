@@ -37,7 +37,7 @@ enum GenerateCommand: Command {
         let sampler = try Sampler(temperature: try double(arguments, "--temp", 0), topK: try arguments.int("--top-k", default: 40, in: 0...Int.max),
                                   topP: try double(arguments, "--top-p", 0.95),
                                   seed: UInt64(try arguments.int("--seed", default: 0, in: 0...Int.max)))
-        let threads = try ModelOptions.threads(arguments)
+        let threads = try ModelOptions.threads(arguments, command: "generate")
         let model = try ModelOptions.open(ModelOptions.modelName(arguments))
         let tokenizer = try ModelOptions.tokenizer(model)
         let text = arguments.has("--chat") ? try chatPrompt(prompt, model: model) : prompt

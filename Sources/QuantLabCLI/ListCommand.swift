@@ -15,8 +15,13 @@ enum ListCommand: Command {
 
     struct Row: Encodable {
         let id: String, format: String, activations: String, kind: String
-        let features: [String], parameters: [TunableParameter]
+        let instruction_set: String, method: String, threading: String
+        let features: [String], parameters: [Parameter]
         let supported: Bool, reason: String?, summary: String
+    }
+
+    struct Parameter: Encodable {
+        let name: String, values: [Int], default_value: Int, summary: String
     }
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws {
@@ -24,8 +29,10 @@ enum ListCommand: Command {
         let registry = KernelCatalog.registry
         let rows = registry.variants.filter { format == nil || $0.weightType == format }.map { v in
             let a = registry.availability(of: v)
-            return Row(id: v.id, format: v.weightType.name, activations: v.activationType.name, kind: v.kind.rawValue,
-                       features: v.requiredFeatures.sorted().map(\.rawValue), parameters: v.parameters,
+            return Row(id: v.id, format: v.weightType.name, activations: v.activationType.name, kind: v.identity.label,
+                       instruction_set: v.instructionSet.rawValue, method: v.method.rawValue, threading: v.threading.rawValue,
+                       features: v.requiredFeatures.sorted().map(\.rawValue),
+                       parameters: v.parameters.map { Parameter(name: $0.name.name, values: $0.values, default_value: $0.defaultValue, summary: $0.summary) },
                        supported: a.supported, reason: a.reason, summary: v.summary)
         }
         if arguments.has("--json") {

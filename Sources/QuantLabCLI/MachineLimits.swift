@@ -11,6 +11,11 @@ struct MachineLimits: Codable {
     var probe: String
     var bufferBytes: Int
 
+    enum CodingKeys: String, CodingKey {
+        case probe
+        case readGBps = "read_gbps", int8Gops = "int8_gops", bufferBytes = "buffer_bytes"
+    }
+
     static func measure(threads: [Int], bufferBytes requested: Int? = nil, pool: ThreadPool,
                         progress: (String) -> Void = { _ in }) -> MachineLimits {
         let cpu = HostCPU.current

@@ -65,13 +65,13 @@ enum MatmulCommand: Command {
         let maxAbs = ErrorMetrics.maxAbsoluteError(y, exact)
         let passed = kernelError <= traits.tolerance.matmulNMSE && y.allSatisfy { $0.isFinite }
         let report = Report(variant: variant.id, format: variant.weightType.name, m: m, k: k, n: n, seed: seed,
-                            parameters: try variant.resolve(parameters).values,
+                            parameters: try variant.resolve(parameters).named,
                             kernel_nmse: kernelError, max_abs: maxAbs, tolerance: traits.tolerance.matmulNMSE,
                             passed: passed, format_nmse: truth.map { ErrorMetrics.nmse(exact, $0) }, seconds: seconds, data: kind.rawValue)
         if arguments.has("--json") {
             try console.printJSON(report)
         } else {
-            console.print("\(report.variant)  \(m)x\(k)x\(n)  \(kind.rawValue) data, seed \(seed)  \(KernelParameters(report.parameters))")
+            console.print("\(report.variant)  \(m)x\(k)x\(n)  \(kind.rawValue) data, seed \(seed)  \(try KernelParameters(named: report.parameters))")
             console.print("  kernel NMSE vs f64:   \(sci(report.kernel_nmse))  (tolerance \(sci(report.tolerance)))  max |error| \(sci(maxAbs))")
             console.print("  format NMSE (W quantized vs unquantized): \(report.format_nmse.map(sci) ?? "- (the bench data keeps no unquantized W)")")
             console.print("  time: \(String(format: "%.3f", seconds * 1e3)) ms (one run; use 'quantlab bench' for timings)")
@@ -93,7 +93,7 @@ enum MatmulCommand: Command {
             return v
         }
         let type = try parseType(arguments.value("--type") ?? "q4_0")
-        guard let v = registry.variants.first(where: { $0.weightType == type && $0.kind == .reference }) else {
+        guard let v = registry.variants.first(where: { $0.weightType == type && $0.method == .reference }) else {
             throw InputError("no kernel multiplies \(type.name) weights; weight formats: \(FormatTraits.weightFormats.map(\.name).joined(separator: ", "))")
         }
         return v
@@ -115,7 +115,10 @@ enum MatmulCommand: Command {
             guard pieces.count == 2, let value = Int(pieces[1]) else {
                 throw UsageError("--param expects NAME=INTEGER, got '\(item)'")
             }
-            parameters.values[String(pieces[0])] = value
+            guard let name = ParameterName(name: String(pieces[0])) else {
+                throw UsageError("--param: no kernel parameter is called '\(pieces[0])'; they are \(ParameterName.allCases.map(\.name).joined(separator: ", "))")
+            }
+            parameters[name] = value
         }
         return parameters
     }

@@ -13,7 +13,7 @@ enum ModelOptions {
     static func add(to s: inout ArgumentSpec, threads: Bool = true, databases: Bool = false) {
         s.positional("MODEL", "a GGUF file, or builtin (the synthetic llama model) or builtin-qwen2 (default builtin)")
         s.optionalPositionals = 1
-        if threads { s.option("--threads", value: "N", "threads for the fast path (default: every core, \(HostCPU.current.logicalCores))") }
+        if threads { ThreadCounts.add(to: &s, once: !databases) }
         if databases {
             s.option("--db", value: "PATH|none,...", "tuning databases to run side by side, comma-separated; none runs the defaults (default $QUANTLAB_TUNING_DB or ~/.cache/quantlab/tuning.json)")
             s.option("--default-rule", value: "RULE,...", "default rule per database: widest (default) or portable (the handicap); one applies to all")
@@ -38,8 +38,8 @@ enum ModelOptions {
         }
     }
 
-    static func threads(_ arguments: ParsedArguments) throws -> Int {
-        try arguments.int("--threads", default: HostCPU.current.logicalCores, in: 1...1024)
+    static func threads(_ arguments: ParsedArguments, command: String) throws -> Int {
+        try ThreadCounts.single(arguments, command: command)
     }
 
     /// Which kernels a model command runs: a tuning database (or none) and the default rule for what it leaves.

@@ -31,7 +31,7 @@ enum PerplexityCommand: Command {
         guard let file = arguments.value("--file") else { throw UsageError("--file F is required: the text to measure") }
         let context = try arguments.int("--ctx", default: 512, in: 4...1_000_000)
         let maxChunks = try arguments.int("--chunks", default: Int.max, in: 1...Int.max)
-        let threads = try ModelOptions.threads(arguments)
+        let threads = try ModelOptions.threads(arguments, command: "perplexity")
         let model = try ModelOptions.open(ModelOptions.modelName(arguments))
         guard context <= model.config.contextLength else {
             throw UsageError("--ctx \(context) exceeds the model's context length \(model.config.contextLength)")

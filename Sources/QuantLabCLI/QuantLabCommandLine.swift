@@ -11,6 +11,8 @@ public enum QuantLabCommandLine {
 
     /// The subcommands' names, in `--help` order.
     public static var commandNames: [String] { commands.map { $0.name } }
+    /// The subcommands that print a report with `--json`.
+    public static var jsonCommandNames: [String] { commands.filter { $0.spec.flags["--json"] != nil }.map { $0.name } }
 
     static func overview(_ commands: [any Command.Type]) -> String {
         var lines = ["quantlab: kernel research and autotuning for quantized LLM inference on CPUs", "",

@@ -12,15 +12,14 @@ enum RooflineCommand: Command {
         """
     static var spec: ArgumentSpec {
         var s = ArgumentSpec()
-        s.option("--threads", value: "LIST", "thread counts (default 1 and all cores)")
+        ThreadCounts.add(to: &s)
         s.option("--buffer-mib", value: "N", "read-bandwidth buffer in MiB (default max(1024, 8 x LLC))")
         s.flag("--json", "print one JSON object")
         return s
     }
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws {
-        let cores = HostCPU.current.logicalCores
-        let threads = try arguments.value("--threads").map { try parseIntList($0, option: "--threads") } ?? Array(Set([1, cores])).sorted()
+        let threads = try ThreadCounts.parse(arguments)
         let mib = try arguments.value("--buffer-mib").map { _ in try arguments.int("--buffer-mib", default: 1024, in: 1...65536) }
         let limits = MachineLimits.measure(threads: threads, bufferBytes: mib.map { $0 << 20 }, pool: KernelContext.shared.pool) {
             console.printError("roofline: \($0)")

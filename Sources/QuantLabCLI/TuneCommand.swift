@@ -38,7 +38,7 @@ enum TuneCommand: Command {
         s.option("--format", value: "LIST", "weight formats (default q4_0,q8_0,q4_K; not with --model)")
         s.option("--shape", value: "LIST", "MxK shapes (default: built-in model and SmolLM2-135M; not with --model)")
         s.option("--n", value: "LIST", "activation columns: decode 1, prefill (default 1,128; not with --model)")
-        s.option("--threads", value: "LIST", "thread budgets (default 1 and 2, at most the cores)")
+        ThreadCounts.add(to: &s, what: "thread budgets")
         s.option("--db", value: "PATH", "tuning database (default $QUANTLAB_TUNING_DB or ~/.cache/quantlab/tuning.json)")
         s.option("--prompt-tokens", value: "N", "with --model: the prefill batch tuned and the ppN test verified (default 512)")
         s.option("--gen-tokens", value: "N", "with --model: the tgN test verified (default 128)")
@@ -66,8 +66,7 @@ enum TuneCommand: Command {
     static let heldOutShapes = [(1024, 1024, 1), (768, 3072, 1), (2048, 768, 16), (1024, 2048, 128)]
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws {
-        let cores = HostCPU.current.logicalCores
-        let threads = try arguments.value("--threads").map { try parseIntList($0, option: "--threads") } ?? Array(Set([1, min(2, cores)])).sorted()
+        let threads = try ThreadCounts.parse(arguments)
         let path = arguments.value("--db") ?? TuningDatabase.defaultPath
         guard path != "none" else { throw UsageError("tune needs a database to write; --db none only applies to the model commands") }
         let rule = try defaultRule(arguments.value("--default-rule"))

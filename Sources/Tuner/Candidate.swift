@@ -4,19 +4,19 @@ import QuantFormats
 /// One point of the search space: a variant and values for its parameters.
 public struct Candidate: Codable, Hashable, Sendable, CustomStringConvertible, Comparable {
     public var variant: String
-    public var parameters: [String: Int]
+    public var parameters: KernelParameters
 
-    public init(variant: String, parameters: [String: Int] = [:]) {
+    public init(variant: String, parameters: KernelParameters = .init()) {
         self.variant = variant
         self.parameters = parameters
     }
 
     public var description: String {
-        parameters.isEmpty ? variant : "\(variant) [\(KernelParameters(parameters))]"
+        parameters.isEmpty ? variant : "\(variant) [\(parameters)]"
     }
 
     /// Threads the candidate uses.
-    public var threads: Int { parameters["threads"] ?? 1 }
+    public var threads: Int { parameters[.threads] ?? 1 }
 
     public static func < (a: Candidate, b: Candidate) -> Bool { a.description < b.description }
 }
@@ -29,9 +29,9 @@ public enum SearchSpace {
     /// than the budget stay in, since small products may not gain from more).
     public static func candidates(format: GGMLType, threads budget: Int, registry: KernelRegistry,
                                   cpu: HostCPU = .current) -> [Candidate] {
-        registry.supported(on: cpu, weightType: format).filter { $0.kind != .exact }.flatMap { variant in
+        registry.supported(on: cpu, weightType: format).filter { $0.method != .exact }.flatMap { variant in
             combinations(variant.parameters).compactMap { values -> Candidate? in
-                if let t = values["threads"], t < 2 || t > budget || t > cpu.logicalCores { return nil }
+                if let t = values[.threads], t < 2 || t > budget || t > cpu.logicalCores { return nil }
                 return Candidate(variant: variant.id, parameters: values)
             }
         }
@@ -44,7 +44,7 @@ public enum SearchSpace {
         let defaults = candidates.filter { c in
             guard let v = registry.variant(id: c.variant) else { return false }
             return v.parameters.allSatisfy { p in
-                c.parameters[p.name] == (p.name == "threads" ? p.values.filter { $0 <= budget }.max() : p.defaultValue)
+                c.parameters[p.name] == (p.name == .threads ? p.values.filter { $0 <= budget }.max() : p.defaultValue)
             }
         }
         var rng = SplitMix64(seed: seed)
@@ -52,9 +52,9 @@ public enum SearchSpace {
         return defaults + rest.prefix(max(0, limit - defaults.count))
     }
 
-    static func combinations(_ parameters: [TunableParameter]) -> [[String: Int]] {
-        parameters.reduce([[:]]) { partial, p in
-            partial.flatMap { values in p.values.map { v in values.merging([p.name: v]) { $1 } } }
+    static func combinations(_ parameters: [TunableParameter]) -> [KernelParameters] {
+        parameters.reduce([KernelParameters()]) { partial, p in
+            partial.flatMap { values in p.values.map { v in var next = values; next[p.name] = v; return next } }
         }
     }
 
@@ -62,8 +62,8 @@ public enum SearchSpace {
     /// SIMD kernel is simpler than a tiled or threaded one), then fewer threads, then parameters at their defaults.
     public static func simplicity(_ candidate: Candidate, registry: KernelRegistry) -> Int {
         guard let v = registry.variant(id: candidate.variant) else { return .max }
-        let kindRank: [KernelKind: Int] = [.reference: 0, .simd: 1, .tiled: 2, .threaded: 3, .exact: 4]
+        let kindRank = v.method == .exact ? 4 : v.threading == .threaded ? 3 : v.method == .tiled ? 2 : v.method == .rows ? 1 : 0
         let nonDefault = v.parameters.filter { candidate.parameters[$0.name] != nil && candidate.parameters[$0.name] != $0.defaultValue }.count
-        return kindRank[v.kind]! * 1000 + candidate.threads * 10 + nonDefault
+        return kindRank * 1000 + candidate.threads * 10 + nonDefault
     }
 }

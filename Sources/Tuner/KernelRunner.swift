@@ -69,7 +69,7 @@ public final class KernelRunner: CandidateRunner {
     func weights(for candidate: Candidate, _ variant: KernelVariant) throws -> [PreparedWeights] {
         let key = variant.id + variant.preparationParameters.map { "|\($0)=\(candidate.parameters[$0] ?? -1)" }.joined()
         if let cached = prepared[key] { return cached }
-        let parameters = KernelParameters(candidate.parameters)
+        let parameters = candidate.parameters
         let w = variant.prepare == nil ? copies.map { PreparedWeights(matrix: $0) } : try copies.map { try variant.prepareWeights($0, parameters) }
         prepared[key] = w
         return w
@@ -85,7 +85,7 @@ public final class KernelRunner: CandidateRunner {
                 var y = [Float](repeating: .nan, count: problem.weights.rows * problem.n)
                 try problem.x.withUnsafeBufferPointer { x in
                     try y.withUnsafeMutableBufferPointer {
-                        try variant.multiply(w, x, n: problem.n, into: $0, parameters: KernelParameters(candidate.parameters), context: context)
+                        try variant.multiply(w, x, n: problem.n, into: $0, parameters: candidate.parameters, context: context)
                     }
                 }
                 return y
@@ -111,7 +111,7 @@ public final class KernelRunner: CandidateRunner {
     public func time(_ candidate: Candidate) -> Double {
         guard let problem, let variant = registry.variant(id: candidate.variant),
               let ring = try? weights(for: candidate, variant) else { return .infinity }
-        let parameters = KernelParameters(candidate.parameters)
+        let parameters = candidate.parameters
         let calls = callsPerSample
         let start = cursor
         cursor = (cursor + calls) % ring.count

@@ -87,7 +87,7 @@ public final class Tuner {
     func tuneOne(_ problem: TuningProblem, bucket: ShapeBucket, report: @escaping (String, Int) -> Void) throws -> TuningDecision {
         guard let type = GGMLType(name: problem.format) else { throw TunerError("unknown format \(problem.format)") }
         let all = SearchSpace.candidates(format: type, threads: problem.threads, registry: registry, cpu: cpu)
-        let reference = all.first { registry.variant(id: $0.variant)?.kind == .reference }
+        let reference = all.first { registry.variant(id: $0.variant)?.method == .reference }
         let candidates = SearchSpace.sample(all.filter { $0 != reference }, limit: maxCandidates, threads: problem.threads,
                                             registry: registry, seed: 1)
         guard !candidates.isEmpty else { throw TunerError("no kernel variant for \(problem.format) runs on this CPU") }
@@ -137,7 +137,7 @@ public final class Tuner {
     func defaultCandidate(_ verified: [Candidate], problem: TuningProblem) -> Candidate {
         if let type = GGMLType(name: problem.format),
            let (variant, parameters) = defaultRule.choose(type, n: problem.n, threads: problem.threads, registry: registry, cpu: cpu) {
-            let rule = Candidate(variant: variant.id, parameters: parameters.values)
+            let rule = Candidate(variant: variant.id, parameters: parameters)
             if verified.contains(rule) { return rule }
         }
         return verified.min { SearchSpace.simplicity($0, registry: registry) < SearchSpace.simplicity($1, registry: registry) }!

@@ -10,10 +10,16 @@ enum Mutants {
     static let exact = KernelCatalog.registry.exact(for: .q4_0)!
     static let blockBytes = Q4_0.bytesPerBlock
 
+    /// A scalar q4_0 identity tagged with the mistake's name (threaded for the mutant that races).
+    static func identity(_ tag: String, threading: Threading = .single) -> VariantIdentity {
+        VariantIdentity(weightType: .q4_0, activationType: .q8_0, instructionSet: .scalar, method: .reference,
+                        threading: threading, tag: tag)
+    }
+
     /// A variant with `id` that runs the scalar reference on a copy of the weights changed block by block by
     /// `corrupt(block, indexInRow, blocksPerRow)`; with `corrupt` nil it is the clean reference under that id.
-    static func corrupting(_ id: String, _ corrupt: (@Sendable (UnsafeMutableRawPointer, Int, Int) -> Void)?) -> KernelVariant {
-        KernelVariant(id: id, weightType: .q4_0, activationType: .q8_0, kind: .reference, summary: "test mutant \(id)",
+    static func corrupting(_ id: VariantIdentity, _ corrupt: (@Sendable (UnsafeMutableRawPointer, Int, Int) -> Void)?) -> KernelVariant {
+        KernelVariant(id, summary: "test mutant \(id.id)",
                       run: { weights, x, n, y, parameters, context in
                           let w = weights.matrix
                           let copy = AlignedBuffer(copying: w.bytes)
@@ -27,12 +33,12 @@ enum Mutants {
     }
 
     /// The f16 scale's last mantissa bit flipped: each scale off by one f16 step (a relative change near 2^-10).
-    static func scaleOffByOneStep(_ id: String) -> KernelVariant {
+    static func scaleOffByOneStep(_ id: VariantIdentity) -> KernelVariant {
         corrupting(id) { block, _, _ in block.storeBytes(of: block.load(as: UInt8.self) ^ 1, as: UInt8.self) }
     }
 
     /// Low and high nibbles exchanged: element j read as element j + 16 and the reverse.
-    static func swappedNibbles(_ id: String) -> KernelVariant {
+    static func swappedNibbles(_ id: VariantIdentity) -> KernelVariant {
         corrupting(id) { block, _, _ in
             for i in 2..<blockBytes {
                 let b = block.load(fromByteOffset: i, as: UInt8.self)
@@ -42,7 +48,7 @@ enum Mutants {
     }
 
     /// The last block of every row ignored (zeroed: scale 0 contributes nothing), as a loop bound off by one block.
-    static func droppedTailBlock(_ id: String) -> KernelVariant {
+    static func droppedTailBlock(_ id: VariantIdentity) -> KernelVariant {
         corrupting(id) { block, index, perRow in
             if index == perRow - 1 { block.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes) }
         }
@@ -50,12 +56,12 @@ enum Mutants {
 
     /// Two threads with overlapping row ranges (all rows, and the second half again) adding block products into
     /// y without order: the overlapped rows come out doubled, or between once and twice where updates race.
-    static func racingThreads(_ id: String) -> KernelVariant {
+    static func racingThreads(_ id: VariantIdentity) -> KernelVariant {
         let traits = FormatTraits.of(.q4_0)!, activation = FormatTraits.of(.q8_0)!
         return KernelVariant(
-            id: id, weightType: .q4_0, activationType: .q8_0, kind: .threaded,
-            parameters: [TunableParameter(name: "threads", values: [1, 2], defaultValue: 2, summary: "threads")],
-            summary: "test mutant \(id)",
+            id,
+            parameters: [TunableParameter(name: .threads, values: [1, 2], defaultValue: 2, summary: "threads")],
+            summary: "test mutant \(id.id)",
             run: { weights, x, n, y, parameters, context in
                 let w = weights.matrix, m = w.rows, k = w.columns
                 let columnBytes = GGMLType.q8_0.rowBytes(count: k)!
@@ -64,7 +70,7 @@ enum Mutants {
                 let out = y.baseAddress!
                 for i in 0..<m * n { out[i] = 0 }
                 let blocks = k / 32
-                context.pool.run(tasks: 2, threads: parameters["threads"] ?? 2) { task in
+                context.pool.run(tasks: 2, threads: parameters[.threads] ?? 2) { task in
                     for r in (task == 0 ? 0 : m / 2)..<m {
                         for c in 0..<n {
                             for b in 0..<blocks {

@@ -10,7 +10,7 @@ import Testing
 
     /// The judged results of `mutant` against a baseline measured from the clean reference under the same id.
     func judged(_ mutant: KernelVariant) throws -> [CaseResult] {
-        let clean = try AccuracyRunner(registry: Mutants.registry(Mutants.corrupting(mutant.id, nil)), cases: Self.cases).run()
+        let clean = try AccuracyRunner(registry: Mutants.registry(Mutants.corrupting(mutant.identity, nil)), cases: Self.cases).run()
         let baseline = Baseline().updated(with: clean)
         #expect(clean.allSatisfy { BaselineRule.judge($0, baseline: baseline).status == .pass }, "the clean wrapper passes its own baseline")
         let results = try AccuracyRunner(registry: Mutants.registry(mutant), cases: Self.cases).run()
@@ -29,8 +29,8 @@ import Testing
     }
 
     @Test func scaleOffByOneStepIsCaughtAgainstTheBaseline() throws {
-        let id = "q4_0xq8_0.mutant.scale-off-by-one-step"
-        let results = try judged(Mutants.scaleOffByOneStep(id))
+        let mutant = Mutants.scaleOffByOneStep(Mutants.identity("scale-off-by-one-step")), id = mutant.id
+        let results = try judged(mutant)
         expectCaught(results, id: id, minimumFailures: 3)
         // Inside the tolerance on normal-sized data, so it is the baseline that catches it, on the int8x cases
         // whose only other error is float rounding. (On `tiny` data the scales are f16 subnormals, where one step
@@ -42,23 +42,23 @@ import Testing
     }
 
     @Test func swappedNibblesAreCaught() throws {
-        let id = "q4_0xq8_0.mutant.nibbles-swapped"
-        let results = try judged(Mutants.swappedNibbles(id))
+        let mutant = Mutants.swappedNibbles(Mutants.identity("nibbles-swapped")), id = mutant.id
+        let results = try judged(mutant)
         expectCaught(results, id: id, minimumFailures: results.count - 2)   // all but the all-zero weights (and none else)
         #expect(results.first { $0.case == "n7" }.map { $0.nmse > 100 * $0.tolerance } == true)
     }
 
     @Test func droppedTailBlockIsCaught() throws {
-        let id = "q4_0xq8_0.mutant.tail-block-dropped"
-        let results = try judged(Mutants.droppedTailBlock(id))
+        let mutant = Mutants.droppedTailBlock(Mutants.identity("tail-block-dropped")), id = mutant.id
+        let results = try judged(mutant)
         expectCaught(results, id: id, minimumFailures: results.count - 2)
         let oneBlock = try #require(results.first { $0.case == "k-one-block-32" })
         #expect(!oneBlock.passed && oneBlock.message!.contains("exceeds the q4_0 tolerance"), "one block dropped is everything dropped")
     }
 
     @Test func racingThreadsAreCaught() throws {
-        let id = "q4_0xq8_0.mutant.threads-race"
-        let results = try judged(Mutants.racingThreads(id))
+        let mutant = Mutants.racingThreads(Mutants.identity("threads-race", threading: .threaded)), id = mutant.id
+        let results = try judged(mutant)
         #expect(results.allSatisfy { $0.threads == 2 }, "threaded variants run at 2 threads")
         // Every case with M >= 2 has overlapped rows; M = 1 has none (m / 2 = 0 means the whole row twice).
         expectCaught(results, id: id, minimumFailures: results.filter { $0.case != "zeros" }.count)

@@ -49,7 +49,7 @@ func json(_ text: String) throws -> [String: Any] {
         let result = quantlab("cpu", "--json")
         #expect(result.status == 0)
         let object = try json(result.output)
-        #expect((object["logicalCores"] as? Int ?? 0) >= 1)
+        #expect((object["logical_cores"] as? Int ?? 0) >= 1)
         #expect(object["features"] is [Any])
         #expect(object["caches"] is [Any])
     }
@@ -90,8 +90,12 @@ func json(_ text: String) throws -> [String: Any] {
         #expect(quantlab("matmul", "--variant", "nope.scalar.reference").status == 1)
         #expect(quantlab("matmul", "--seed", "-3").status == 2)
         #expect(quantlab("matmul", "--param", "tile").status == 2)
+        // A name no variant has is a bad flag (usage, 2); a real name the chosen variant lacks is bad input (1).
         let unknownParameter = quantlab("matmul", "--param", "tile=4")
-        #expect(unknownParameter.status == 1)
-        #expect(unknownParameter.errors.contains("no parameter 'tile'"))
+        #expect(unknownParameter.status == 2)
+        #expect(unknownParameter.errors.contains("no kernel parameter is called 'tile'") && unknownParameter.errors.contains("decode_rows"))
+        let notThisVariants = quantlab("matmul", "--variant", "q8_0xq8_0.scalar.reference", "--param", "slice=1024")
+        #expect(notThisVariants.status == 1)
+        #expect(notThisVariants.errors.contains("has no parameter 'slice'"), "\(notThisVariants.errors)")
     }
 }

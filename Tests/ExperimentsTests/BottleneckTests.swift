@@ -84,7 +84,7 @@ import QuantLabCLI
     }
 
     @Test func profileOperationsFallInTheirGroups() {
-        #expect(["attn_q", "ffn_down", "output"].allSatisfy { B.Profile.group(of: $0) == "matmul" })
+        #expect(["attn_q", "ffn_down", "output", "quantize", "dispatch"].allSatisfy { B.Profile.group(of: $0) == "matmul" })
         #expect(B.Profile.group(of: "attention") == "attention" && B.Profile.group(of: "rope+cache") == "attention")
         #expect(["norm", "add", "swiglu", "embedding"].allSatisfy { B.Profile.group(of: $0) == "other" })
         let p = B.Profile(model: "m", format: "q4_0", threads: 1, phase: .decode, groups: ["matmul": 3, "other": 1])

@@ -91,8 +91,8 @@ struct AVX2TiledSliceTests {
     func slicedTilesMatchScalarReference(_ id: String, _ columns: Int) throws {
         let variant = try #require(KernelCatalog.registry.variant(id: id))
         let reference = try #require(KernelCatalog.registry.variant(id: "q4_0xq8_0.scalar.reference"))
-        var parameters = KernelParameters(["slice": 1024, "columns": columns, "panel": 16])
-        if id.hasSuffix("threaded") { parameters.values["chunk"] = 16 }
+        var parameters = KernelParameters([.slice: 1024, .columns: columns, .panel: 16])
+        if id.hasSuffix("threaded") { parameters[.chunk] = 16 }
         var rng = SplitMix64(seed: 23)
         for (m, k, n) in Self.shapes {
             let w = try QuantizedMatrix.quantizing(rng.gaussians(m * k), rows: m, columns: k, as: .q4_0)

@@ -9,26 +9,26 @@ import TestSupport
 /// a vector (any K is a valid f32/f16 row), every tile shape and row segmentation, and the conversion of every half.
 @Suite struct FloatKernelTests {
     static let variants = KernelCatalog.registry.supported()
-        .filter { ($0.weightType == .f32 || $0.weightType == .f16) && $0.kind != .exact }.map(\.id)
+        .filter { ($0.weightType == .f32 || $0.weightType == .f16) && $0.method != .exact }.map(\.id)
 
     /// Parameter sets that take every tile shape (rows x columns), parked row segments and no prefetch.
     static func parameterSets(_ variant: KernelVariant) -> [KernelParameters] {
         let names = Set(variant.parameters.map(\.name))
         var sets: [KernelParameters] = [.init()]
-        if names.contains("rows") && names.contains("columns") {
+        if names.contains(.rows) && names.contains(.columns) {
             for rows in [1, 2, 4] {
-                for columns in [1, 2, 4] { sets.append(.init(["rows": rows, "columns": columns])) }
+                for columns in [1, 2, 4] { sets.append(.init([.rows: rows, .columns: columns])) }
             }
         }
-        if names.contains("decodeRows") {
-            sets.append(.init(["decodeRows": 4]))
-            sets.append(.init(["decodeRows": 2, "columns": 4]))
+        if names.contains(.decodeRows) {
+            sets.append(.init([.decodeRows: 4]))
+            sets.append(.init([.decodeRows: 2, .columns: 4]))
         }
-        if names.contains("depth") {
-            sets.append(.init(["depth": 512, "columns": 2]))
-            sets.append(.init(["depth": 512, "prefetch": 0, "rows": 2]))
+        if names.contains(.depth) {
+            sets.append(.init([.depth: 512, .columns: 2]))
+            sets.append(.init([.depth: 512, .prefetch: 0, .rows: 2]))
         }
-        if names.contains("threads") { sets.append(.init(["threads": 2, "chunk": 16])) }
+        if names.contains(.threads) { sets.append(.init([.threads: 2, .chunk: 16])) }
         return sets
     }
 
@@ -53,7 +53,7 @@ import TestSupport
     func oddRowLengthsMatchTheReferences(_ id: String) throws {
         let variant = try #require(KernelCatalog.registry.variant(id: id))
         let traits = try #require(FormatTraits.of(variant.weightType))
-        let reference = try #require(KernelCatalog.registry.variants.first { $0.weightType == variant.weightType && $0.kind == .reference })
+        let reference = try #require(KernelCatalog.registry.variants.first { $0.weightType == variant.weightType && $0.method == .reference })
         var rng = SplitMix64(seed: 23)
         for (m, k, n) in [(5, 1, 1), (7, 3, 6), (9, 15, 5), (6, 17, 9), (11, 100, 3), (5, 257, 7), (9, 1100, 6)] {
             let w = try QuantizedMatrix.quantizing(rng.gaussians(m * k), rows: m, columns: k, as: variant.weightType)

@@ -7,25 +7,29 @@ import QuantFormats
     static let noFeatures = HostCPU(architecture: "test", model: "bare", features: [], logicalCores: 1, caches: [])
 
     static func fake(_ features: Set<CPUFeature>) -> KernelVariant {
-        KernelVariant(id: "q4_0xq8_0.test.fake", weightType: .q4_0, activationType: .q8_0, kind: .simd,
+        KernelVariant(VariantIdentity(weightType: .q4_0, activationType: .q8_0, instructionSet: .portable, method: .rows, tag: "fake"),
                       requiredFeatures: features,
-                      parameters: [TunableParameter(name: "tile", values: [1, 2, 4], defaultValue: 2, summary: "rows per tile")],
+                      parameters: [TunableParameter(name: .rows, values: [1, 2, 4], defaultValue: 2, summary: "rows per tile")],
                       summary: "test", run: { _, _, _, _, _, _ in })
     }
 
     @Test func everyWeightFormatHasReferenceAndExactVariants() {
         for traits in FormatTraits.weightFormats {
-            let kinds = Set(KernelCatalog.registry.variants.filter { $0.weightType == traits.type }.map(\.kind))
+            let kinds = Set(KernelCatalog.registry.variants.filter { $0.weightType == traits.type }.map(\.method))
             #expect(kinds.isSuperset(of: [.reference, .exact]), "\(traits.name) lacks a reference or exact variant")
         }
     }
 
-    @Test func idsNameOperandsAndMethod() {
+    @Test func idsNameOperandsInstructionSetAndMethod() {
         for v in KernelCatalog.registry.variants {
-            let parts = v.id.split(separator: ".")
-            #expect(parts.count == 3, "\(v.id) is not operands.isa.method")
-            #expect(parts.first == "\(v.weightType.name)x\(v.activationType.name)", "\(v.id) operands")
+            let parts = v.id.split(separator: ".").map(String.init)
+            #expect(parts == ["\(v.weightType.name)x\(v.activationType.name)", v.instructionSet.rawValue, v.identity.label], "\(v.id)")
+            #expect(v.identity.label.hasSuffix("threaded") == (v.threading == .threaded), "\(v.id)")
+            #expect(v.parameters.contains { $0.name == .threads } == (v.threading == .threaded), "\(v.id): threads iff threaded")
         }
+        let tagged = VariantIdentity(weightType: .q4_0, activationType: .q8_0, instructionSet: .avx2, method: .tiled,
+                                     threading: .threaded, tag: "mine")
+        #expect(tagged.id == "q4_0xq8_0.avx2.tiled-threaded.mine")
     }
 
     @Test func unsupportedVariantsSayWhichFeaturesAreMissing() {
@@ -40,18 +44,21 @@ import QuantFormats
 
     @Test func parametersAreValidatedAgainstDeclaredRanges() throws {
         let v = Self.fake([])
-        let defaults = try v.resolve(.init()), chosen = try v.resolve(.init(["tile": 4]))
-        #expect(defaults == KernelParameters(["tile": 2]))
-        #expect(chosen == KernelParameters(["tile": 4]))
-        #expect(throws: KernelError.self) { try v.resolve(.init(["tile": 3])) }
-        #expect(throws: KernelError.self) { try v.resolve(.init(["threads": 2])) }
+        let defaults = try v.resolve(.init()), chosen = try v.resolve(.init([.rows: 4]))
+        #expect(defaults == KernelParameters([.rows: 2]))
+        #expect(chosen == KernelParameters([.rows: 4]))
+        #expect(throws: KernelError.self) { try v.resolve(.init([.rows: 3])) }
+        #expect(throws: KernelError.self) { try v.resolve(.init([.threads: 2])) }
+        // Databases and flags name parameters; a name no variant declares is refused with the list.
+        #expect(try KernelParameters(named: ["rows": 4, "decode_rows": 2]) == KernelParameters([.rows: 4, .decodeRows: 2]))
+        #expect(throws: KernelError.self) { try KernelParameters(named: ["tile": 4]) }
     }
 
     @Test func shapesThatDoNotFitTheFormatAreRefused() throws {
         #expect(throws: KernelError.self) { try QuantizedMatrix.quantizing([Float](repeating: 0, count: 48), rows: 1, columns: 48, as: .q4_0) }
         #expect(throws: KernelError.self) { try QuantizedMatrix.quantizing([Float](repeating: 0, count: 31), rows: 1, columns: 32, as: .q4_0) }
         let w = try QuantizedMatrix.quantizing([Float](repeating: 1, count: 64), rows: 2, columns: 32, as: .q4_0)
-        let reference = try #require(KernelCatalog.registry.variants.first { $0.weightType == .q4_0 && $0.kind == .reference })
+        let reference = try #require(KernelCatalog.registry.variants.first { $0.weightType == .q4_0 && $0.method == .reference })
         #expect(throws: KernelError.self) { try reference.multiply(w, [Float](repeating: 1, count: 33), n: 1) }
         #expect(throws: KernelError.self) { try reference.multiply(w, [], n: 0) }
         let q8 = try QuantizedMatrix.quantizing([Float](repeating: 1, count: 32), rows: 1, columns: 32, as: .q8_0)

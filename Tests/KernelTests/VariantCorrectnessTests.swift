@@ -7,7 +7,7 @@ import TestSupport
 
 /// Every variant this CPU supports, on every format it handles, against the f64 exact reference.
 @Suite struct VariantCorrectnessTests {
-    static let variants = KernelCatalog.registry.supported().filter { $0.kind != .exact }.map(\.id)
+    static let variants = KernelCatalog.registry.supported().filter { $0.method != .exact }.map(\.id)
 
     /// (M, K, N): one block, M = 1, 3, 17, N = 1, 2, 3, 7, 33, rows that do not fill a tile, and a few blocks.
     static func shapes(for type: GGMLType) -> [(Int, Int, Int)] {
@@ -54,7 +54,7 @@ import TestSupport
     @Test(arguments: variants)
     func agreesWithItsScalarReference(_ id: String) throws {
         let variant = try #require(KernelCatalog.registry.variant(id: id))
-        let reference = try #require(KernelCatalog.registry.variants.first { $0.weightType == variant.weightType && $0.kind == .reference })
+        let reference = try #require(KernelCatalog.registry.variants.first { $0.weightType == variant.weightType && $0.method == .reference })
         var rng = SplitMix64(seed: 17)
         let (m, k, n) = (24, 4 * max(variant.weightType.blockSize, 32), 3)
         let w = try QuantizedMatrix.quantizing(rng.gaussians(m * k), rows: m, columns: k, as: variant.weightType)
@@ -87,7 +87,7 @@ import TestSupport
     @Test(arguments: cases)
     func referenceKernelReproducesGGML(_ golden: Golden.DotCase) throws {
         let type = try #require(GGMLType(name: golden.weights))
-        let variant = try #require(KernelCatalog.registry.variants.first { $0.weightType == type && $0.kind == .reference })
+        let variant = try #require(KernelCatalog.registry.variants.first { $0.weightType == type && $0.method == .reference })
         let bytes = Golden.bytes(golden.weights_quantized)
         let storage = bytes.withUnsafeBytes { AlignedBuffer(copying: $0) }
         let w = try QuantizedMatrix(type: type, rows: 1, columns: golden.n, bytes: storage.bytes, owner: storage)

@@ -34,7 +34,7 @@ import Tuner
     @Test func nClassesAreShared() {
         for n in 1...1024 {
             #expect(ShapeBucket(format: "q4_0", m: 64, k: 64, n: n, threads: 1).batch == BatchClass(n: n))
-            let tiled = DefaultKernelRule.widest.choose(.q4_0, n: n, threads: 1, registry: KernelCatalog.registry)!.variant.method.hasPrefix("tiled")
+            let tiled = DefaultKernelRule.widest.choose(.q4_0, n: n, threads: 1, registry: KernelCatalog.registry)!.variant.method == .tiled
             #expect(tiled == (BatchClass(n: n) >= .batch), "N \(n): the rule switches to tiles at a class boundary")
         }
         #expect(BatchClass.allCases.map { BatchClass(n: $0.rawValue) } == BatchClass.allCases, "each class's representative N is in it")
@@ -52,10 +52,10 @@ import Tuner
                     let db = try Self.tune(TuningProblem(format: type.name, m: 256, k: 512, n: n, threads: threads),
                                            registry: KernelCatalog.registry, rule: rule)
                     let d = try #require(db.entries.first?.decisions.first)
-                    #expect(d.defaultCandidate == Candidate(variant: runs.variant.id, parameters: runs.parameters.values),
+                    #expect(d.defaultCandidate == Candidate(variant: runs.variant.id, parameters: runs.parameters),
                             "\(type.name) N \(n) t\(threads): tuner \(d.defaultCandidate), dispatcher \(runs)")
                     #expect(d.verdict == .tie, "equal times never replace the default")
-                    if rule == .portable { #expect(runs.variant.instructionSet == "portable") }
+                    if rule == .portable { #expect(runs.variant.instructionSet == .portable) }
                 }
             }
         }
@@ -69,8 +69,9 @@ import Tuner
 
     static func countingRegistry(_ counter: Counter) -> (KernelRegistry, String) {
         let base = KernelCatalog.registry.variant(id: "q8_0xq8_0.portable.rows")!
-        let id = "q8_0xq8_0.test.counting"
-        let counting = KernelVariant(id: id, weightType: .q8_0, activationType: .q8_0, kind: .simd, summary: "counts its calls") { w, x, n, y, _, context in
+        let identity = VariantIdentity(weightType: .q8_0, activationType: .q8_0, instructionSet: .portable, method: .rows, tag: "counting")
+        let id = identity.id
+        let counting = KernelVariant(identity, summary: "counts its calls") { w, x, n, y, _, context in
             counter.calls.add(1, ordering: .relaxed)
             base.run(w, x, n, y, try! base.resolve(KernelParameters()), context)
         }

@@ -30,13 +30,16 @@ final class ReplayRunner: CandidateRunner {
 enum FakeVariants {
     static let cpu = HostCPU(architecture: "test", model: "replay", features: [], logicalCores: 2, caches: [])
 
-    /// Variants without parameters (one candidate each), of the given kinds, ids "q4_0xq8_0.test.NAME".
-    static func registry(_ kinds: [(String, KernelKind)]) -> KernelRegistry {
-        KernelRegistry(kinds.map { name, kind in
-            KernelVariant(id: "q4_0xq8_0.test.\(name)", weightType: .q4_0, activationType: .q8_0, kind: kind,
-                          summary: "replayed", run: { _, _, _, _, _, _ in })
-        })
+    /// Variants without parameters (one candidate each), tagged with the names: "rows" a row kernel (the simplest,
+    /// the default rule's choice at N = 1), the others tiled.
+    static func registry(_ names: [String]) -> KernelRegistry {
+        KernelRegistry(names.map { KernelVariant(identity($0), summary: "replayed", run: { _, _, _, _, _, _ in }) })
     }
 
-    static func id(_ name: String) -> String { "q4_0xq8_0.test.\(name)" }
+    static func identity(_ name: String) -> VariantIdentity {
+        VariantIdentity(weightType: .q4_0, activationType: .q8_0, instructionSet: .portable,
+                        method: name == "rows" ? .rows : .tiled, tag: name)
+    }
+
+    static func id(_ name: String) -> String { identity(name).id }
 }

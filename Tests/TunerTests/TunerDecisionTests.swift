@@ -14,7 +14,7 @@ import Tuner
         return try tuner.tune(problems, database: &database) { _ in }
     }
 
-    static let registry = FakeVariants.registry([("rows", .simd), ("fast", .tiled), ("slow", .tiled)])
+    static let registry = FakeVariants.registry(["rows", "fast", "slow"])
     static let times: [String: [Double]] = [
         FakeVariants.id("rows"): [1.00, 1.01, 0.99, 1.02, 1.00, 0.98, 1.01],
         FakeVariants.id("fast"): [0.50, 0.51, 0.49, 0.50, 0.52, 0.50, 0.49],
@@ -34,7 +34,7 @@ import Tuner
 
     /// Two candidates with the same timings: neither replaces the other; the default (then the simpler) stays.
     @Test func identicalCandidatesNeverBeatEachOther() throws {
-        let registry = FakeVariants.registry([("rows", .simd), ("twin", .tiled)])
+        let registry = FakeVariants.registry(["rows", "twin"])
         let same = [1.00, 1.03, 0.97, 1.01, 0.99, 1.02, 0.98]
         for order in [same, same.reversed(), same.shuffled(using: &SplitMixBox.rng)] {
             var db = TuningDatabase()
@@ -67,10 +67,10 @@ import Tuner
     }
 
     @Test func successiveHalvingMeasuresLessThanExhaustive() throws {
-        let names = (0..<12).map { ("v\($0)", KernelKind.tiled) } + [("rows", .simd)]
+        let names = (0..<12).map { "v\($0)" } + ["rows"]
         let registry = FakeVariants.registry(names)
         var times: [String: [Double]] = [:]
-        for (i, (name, _)) in names.enumerated() { times[FakeVariants.id(name)] = [1 + Double(i) * 0.1, 1.01 + Double(i) * 0.1] }
+        for (i, name) in names.enumerated() { times[FakeVariants.id(name)] = [1 + Double(i) * 0.1, 1.01 + Double(i) * 0.1] }
         let exhaustive = ReplayRunner(times), halving = ReplayRunner(times)
         var a = TuningDatabase(), b = TuningDatabase()
         let x = try Self.tune(exhaustive, registry: registry, strategy: "exhaustive", database: &a)[0].decision
@@ -91,7 +91,7 @@ import Tuner
 
     /// A win smaller than the minimum margin is a tie: the default stays.
     @Test func smallWinsKeepTheDefault() throws {
-        let registry = FakeVariants.registry([("rows", .simd), ("slightly", .tiled)])
+        let registry = FakeVariants.registry(["rows", "slightly"])
         let rows = [1.00, 1.001, 0.999, 1.0, 1.0, 1.0, 1.0]
         var db = TuningDatabase()
         let runner = ReplayRunner([FakeVariants.id("rows"): rows, FakeVariants.id("slightly"): rows.map { $0 * 0.98 }])
@@ -103,7 +103,7 @@ import Tuner
     /// A default whose own timings scatter by ±30%: a candidate 15% faster in median is no evidence; the decision
     /// says the machine was too noisy and keeps the default.
     @Test func aNoisyDefaultKeepsTheDefault() throws {
-        let registry = FakeVariants.registry([("rows", .simd), ("fast", .tiled)])
+        let registry = FakeVariants.registry(["rows", "fast"])
         let noisy = [1.0, 1.4, 0.7, 1.3, 0.75, 1.35, 0.8, 1.25, 0.9]
         var db = TuningDatabase()
         let runner = ReplayRunner([FakeVariants.id("rows"): noisy, FakeVariants.id("fast"): Array(repeating: 0.85, count: 9)])
