@@ -18,18 +18,6 @@ extension BottleneckExperiment {
         let rows: [Row]
     }
 
-    /// The fields of `quantlab roofline --json` this experiment reads (thread counts are the JSON object's keys).
-    struct RooflineReport: Decodable {
-        struct Limits: Decodable {
-            let readGBps: [String: Double]
-            let int8Gops: [String: Double]
-        }
-        let limits: Limits
-
-        func readGBps(threads: Int) -> Double { limits.readGBps[String(threads)] ?? .nan }
-        func int8Gops(threads: Int) -> Double { limits.int8Gops[String(threads)] ?? .nan }
-    }
-
     /// The machine's limits per thread count: the higher of the roofline runs before and after the measurements,
     /// since a busy moment can only lower what a probe measures.
     struct Limits: Codable, Equatable {

@@ -30,6 +30,8 @@ enum BenchReport {
     struct Limits: Codable, Equatable {
         let readGBps: [Int: Double]
         let int8Gops: [Int: Double]
+
+        enum CodingKeys: String, CodingKey { case readGBps = "read_gbps", int8Gops = "int8_gops" }
     }
 
     struct Bench: Decodable { let rows: [Row] }

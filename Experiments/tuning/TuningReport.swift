@@ -31,20 +31,4 @@ extension TuningExperiment {
         let regret: [Regret]
         let fixed: Fixed?
     }
-
-    /// The fields of `quantlab roofline --json` used to say what a second thread could buy at most.
-    struct RooflineReport: Decodable {
-        struct Limits: Decodable {
-            let readGBps: [String: Double]
-            let int8Gops: [String: Double]
-        }
-        let limits: Limits
-
-        /// 2-thread over 1-thread value of a limit, each the highest of the runs (a busy moment can only lower a
-        /// probe); nan when either is missing.
-        static func gain(_ reports: [RooflineReport], _ table: (Limits) -> [String: Double]) -> Double {
-            func best(_ threads: String) -> Double { reports.compactMap { table($0.limits)[threads] }.max() ?? .nan }
-            return best("2") / best("1")
-        }
-    }
 }
