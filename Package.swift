@@ -22,6 +22,7 @@ let avx512Flags: [SwiftSetting] = []
 //   KernelCore        kernel contract, registry, CPU features, quantized matrices
 //   ReferenceKernels  Kernels/Reference: scalar integer kernels and the f64 exact reference
 //   PortableKernels   Kernels/Portable: Swift SIMD types, any CPU
+//   ExampleKernels    Kernels/Examples: the worked example of adding a variant (README)
 //   X86AVX2Kernels    Kernels/AVX2: AVX2 + FMA + F16C intrinsics
 //   X86AVX512Kernels  Kernels/AVX512: AVX-512 F/BW/VL + VNNI intrinsics, row (decode) kernels
 //   X86AVX512TiledKernels Kernels/AVX512Tiled: repacked, register-tiled AVX-512 VNNI kernels for prefill
@@ -56,9 +57,10 @@ let package = Package(
         .target(name: "X86AVX512Kernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/AVX512", swiftSettings: avx512Flags),
         .target(name: "X86AVX512TiledKernels", dependencies: ["KernelCore", "QuantFormats", "X86AVX512Kernels"],
                 path: "Kernels/AVX512Tiled", swiftSettings: avx512Flags),
+        .target(name: "ExampleKernels", dependencies: ["KernelCore", "QuantFormats"], path: "Kernels/Examples"),
         .target(name: "X86Probes", dependencies: ["KernelCore"], path: "Kernels/Probes", swiftSettings: avx512Flags),
         .target(name: "KernelCatalog",
-                dependencies: ["KernelCore", "ReferenceKernels", "PortableKernels", "X86AVX2Kernels", "X86AVX512Kernels", "X86AVX512TiledKernels"],
+                dependencies: ["KernelCore", "ReferenceKernels", "PortableKernels", "ExampleKernels", "X86AVX2Kernels", "X86AVX512Kernels", "X86AVX512TiledKernels"],
                 path: "Kernels/Catalog"),
         // KernelSourceHash.swift is generated at build time from the kernel sources (Plugins/KernelSourceHashPlugin).
         .executableTarget(name: "KernelSourceHashTool"),
@@ -84,7 +86,7 @@ let package = Package(
         .testTarget(name: "QuantFormatsTests", dependencies: ["QuantFormats", "TestSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "QuantFormats", "TestSupport"]),
         .testTarget(name: "KernelTests", dependencies: ["KernelCore", "KernelCatalog", "ReferenceKernels", "QuantFormats", "TestSupport"]),
-        .testTarget(name: "TunerTests", dependencies: ["Tuner", "KernelCore", "QuantFormats", "ReferenceKernels", "TestSupport"]),
+        .testTarget(name: "TunerTests", dependencies: ["Tuner", "KernelCore", "KernelCatalog", "QuantFormats", "ReferenceKernels", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tokenizer", "GGUF", "KernelCore", "KernelCatalog", "QuantFormats", "Tuner", "TestSupport"]),
         .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "KernelCore", "KernelCatalog", "QuantFormats", "TestSupport"]),

@@ -1,3 +1,4 @@
+import ExampleKernels
 import X86AVX2Kernels
 import X86AVX512Kernels
 import X86AVX512TiledKernels
@@ -45,7 +46,7 @@ public enum KernelCatalog {
     }
 
     public static let registry = KernelRegistry(
-        ReferenceKernels.all + PortableKernels.all + enterable.flatMap { $0.variants() })
+        ReferenceKernels.all + PortableKernels.all + ExampleKernels.all + enterable.flatMap { $0.variants() })
 
     /// Attention over the KV cache, widest instruction set first.
     public static let attentionKernels: [AttentionKernel] = enterable.flatMap { $0.attention() } + [PortableKernels.attention]

@@ -5,19 +5,19 @@ import PackagePlugin
 /// a kernel's result or speed, so tuning results are keyed to the kernels that produced them without a hand edit.
 /// The inputs are declared, so the build reruns the tool whenever one of them changes.
 @main struct KernelSourceHashPlugin: BuildToolPlugin {
-    /// The targets whose sources are hashed: everything under Kernels/, the formats the kernels read, and the
-    /// contract, row driver and thread pool they run on (KernelCore).
-    static let hashedTargets: Set<String> = [
-        "QuantFormats", "KernelCore", "ReferenceKernels", "PortableKernels", "X86AVX2Kernels", "X86AVX512Kernels",
-        "X86AVX512TiledKernels", "X86Probes", "KernelCatalog",
-    ]
+    /// The hashed targets besides every one under Kernels/ (so a new kernel target is hashed with no edit): the
+    /// formats the kernels read, and the contract, row driver and thread pool they run on.
+    static let sharedTargets: Set<String> = ["QuantFormats", "KernelCore"]
 
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
+        let kernels = context.package.directoryURL.appending(path: "Kernels").standardizedFileURL.path + "/"
         let sources = context.package.targets
-            .filter { Self.hashedTargets.contains($0.name) }
             .compactMap { $0 as? SourceModuleTarget }
-            .flatMap { $0.sourceFiles(withSuffix: "swift") }
-            .map(\.url)
+            .flatMap { target in
+                target.sourceFiles(withSuffix: "swift").map(\.url).filter {
+                    Self.sharedTargets.contains(target.name) || $0.standardizedFileURL.path.hasPrefix(kernels)
+                }
+            }
         let output = context.pluginWorkDirectoryURL.appending(path: "KernelSourceHash.swift")
         return [.buildCommand(displayName: "Hashing \(sources.count) kernel sources",
                               executable: try context.tool(named: "KernelSourceHashTool").url,

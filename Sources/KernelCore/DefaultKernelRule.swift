@@ -3,7 +3,8 @@ import QuantFormats
 /// What runs without a tuning result, in one place for the dispatcher (what the model runs) and the tuner (what a
 /// tuned choice must beat): the widest instruction set this CPU has; repacked tiles from
 /// `BatchClass.tiledFromColumns` columns, row kernels below; the threaded form at the thread budget when it is
-/// above one, with the most threads its parameter allows within the budget.
+/// above one, with the most threads its parameter allows within the budget. Where a tagged variant (an
+/// experiment, the worked example) ties with the lab's own, the lab's own is the default.
 ///
 /// `portable` is the documented handicap: it restricts the rule to the portable SIMD kernels, standing in for a
 /// CPU the defaults were not written for, so that what tuning recovers can be measured on this one.
@@ -24,7 +25,8 @@ public enum DefaultKernelRule: String, Sendable, CaseIterable, Codable {
         guard let best = candidates.min(by: { a, b in
             let ta = (a.method == .tiled) == wantTiled ? 0 : 1, tb = (b.method == .tiled) == wantTiled ? 0 : 1
             if ta != tb { return ta < tb }
-            return a.instructionSet < b.instructionSet
+            if a.instructionSet != b.instructionSet { return a.instructionSet < b.instructionSet }
+            return a.identity.tag == nil && b.identity.tag != nil
         }) else { return nil }
         var values = KernelParameters()
         if let p = best.parameters.first(where: { $0.name == .threads }) {

@@ -64,19 +64,19 @@ extension KernelVariant {
     public static let chunkChoices = [0, 16, 64, 256, 1024]
 
     /// A single-threaded variant from a row kernel.
-    public init(_ instructionSet: InstructionSet, _ method: KernelMethod, weightType: GGMLType,
+    public init(_ instructionSet: InstructionSet, _ method: KernelMethod, weightType: GGMLType, tag: String? = nil,
                 requiredFeatures: Set<CPUFeature> = [], parameters: [TunableParameter] = [], summary: String,
                 prepare: (@Sendable (QuantizedMatrix, KernelParameters) -> PreparedWeights)? = nil,
                 kernel: RowKernel) {
         self.init(VariantIdentity(weightType: weightType, activationType: kernel.activationType, instructionSet: instructionSet,
-                                  method: method),
+                                  method: method, tag: tag),
                   requiredFeatures: requiredFeatures, parameters: parameters, summary: summary, prepare: prepare,
                   rowKernel: kernel, run: { kernel.run($0, $1, n: $2, into: $3, parameters: $4, context: $5) })
     }
 
     /// The multithreaded form of a row kernel: columns are quantized in parallel, then rows are split into chunks
     /// that the pool's threads take one at a time. Adds the `threads` and `chunk` parameters.
-    public static func threaded(_ instructionSet: InstructionSet, _ method: KernelMethod, weightType: GGMLType,
+    public static func threaded(_ instructionSet: InstructionSet, _ method: KernelMethod, weightType: GGMLType, tag: String? = nil,
                                 requiredFeatures: Set<CPUFeature> = [], parameters: [TunableParameter] = [], summary: String,
                                 prepare: (@Sendable (QuantizedMatrix, KernelParameters) -> PreparedWeights)? = nil,
                                 kernel: RowKernel) -> KernelVariant {
@@ -90,7 +90,7 @@ extension KernelVariant {
         ]
         return KernelVariant(
             VariantIdentity(weightType: weightType, activationType: kernel.activationType, instructionSet: instructionSet,
-                            method: method, threading: .threaded),
+                            method: method, threading: .threaded, tag: tag),
             requiredFeatures: requiredFeatures, parameters: parameters + threading, summary: summary, prepare: prepare,
             rowKernel: kernel, run: { kernel.run($0, $1, n: $2, into: $3, parameters: $4, context: $5) })
     }
@@ -98,13 +98,13 @@ extension KernelVariant {
     /// One registration of a row kernel: its single-threaded variant and its threaded form, which splits rows over
     /// the pool. `preparedBy` names the parameters a repack depends on (nil: all of them).
     public static func singleAndThreaded(_ instructionSet: InstructionSet, _ method: KernelMethod, weightType: GGMLType,
-                                         requiredFeatures: Set<CPUFeature> = [], parameters: [TunableParameter] = [],
+                                         tag: String? = nil, requiredFeatures: Set<CPUFeature> = [], parameters: [TunableParameter] = [],
                                          summary: String, prepare: (@Sendable (QuantizedMatrix, KernelParameters) -> PreparedWeights)? = nil,
                                          preparedBy: [ParameterName]? = nil, kernel: RowKernel) -> [KernelVariant] {
         let pair = [
-            KernelVariant(instructionSet, method, weightType: weightType, requiredFeatures: requiredFeatures,
+            KernelVariant(instructionSet, method, weightType: weightType, tag: tag, requiredFeatures: requiredFeatures,
                           parameters: parameters, summary: summary, prepare: prepare, kernel: kernel),
-            threaded(instructionSet, method, weightType: weightType, requiredFeatures: requiredFeatures, parameters: parameters,
+            threaded(instructionSet, method, weightType: weightType, tag: tag, requiredFeatures: requiredFeatures, parameters: parameters,
                      summary: summary + "; rows split over threads", prepare: prepare, kernel: kernel),
         ]
         return preparedBy.map { names in pair.map { $0.preparedBy(names) } } ?? pair
