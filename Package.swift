@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tokenizer", "GGUF", "KernelCore", "KernelCatalog", "QuantFormats", "Tuner", "TestSupport"]),
         .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "KernelCore", "KernelCatalog", "QuantFormats", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["QuantLabCLI", "GGUF", "QuantFormats", "Model", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["QuantLabCLI", "GGUF", "QuantFormats", "Model", "Tuner", "TestSupport"]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzHarness"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "QuantLabCLI", "TestSupport"]),
     ]

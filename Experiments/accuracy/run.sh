@@ -14,7 +14,7 @@ echo "[" > "$OUT/format-error.json"
 first=1
 for t in q4_0 q4_1 q5_0 q8_0 q4_K q6_K f16; do
   [ $first = 1 ] || echo "," >> "$OUT/format-error.json"; first=0
-  $Q matmul --type $t --shape 512x4096x1 --data gauss --json >> "$OUT/format-error.json"
+  $Q matmul --type $t --shape 512x4096 --n 1 --data gauss --json >> "$OUT/format-error.json"
 done
 echo "]" >> "$OUT/format-error.json"
 python3 Experiments/accuracy/render.py "$OUT"

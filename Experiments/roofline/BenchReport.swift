@@ -88,7 +88,7 @@ enum BenchReport {
     static func failure(_ variant: String, _ m: Int, _ k: Int, _ n: Int, _ error: ExperimentError) -> String {
         let reason = error.description.components(separatedBy: "' failed: ").last ?? error.description
         return "`\(variant)` \(m)x\(k)x\(n): \(reason.replacingOccurrences(of: "quantlab bench: error: ", with: "")) "
-            + "(details: `quantlab matmul --variant \(variant) --shape \(m)x\(k)x\(n)`)"
+            + "(details: `quantlab matmul --variant \(variant) --shape \(m)x\(k) --n \(n)`)"
     }
 }
 

@@ -43,10 +43,12 @@ for phase, text in [("quiet", "`tune --model` on an idle machine, then the datab
         rows.append([mix, "%.0f s" % (ms / 1000), str(len(tune["decisions"])),
                      ", ".join("%s %d" % (k, v) for k, v in sorted(counts.items()))])
         for v in tune["verifications"]:
-            verif.append([mix, str(v["threads"]), v["test"], str(v["decisionsTested"]),
-                          "-" if v["decisionsTested"] == 0 else "%.3fx" % v["gain"],
-                          "-" if v["decisionsTested"] == 0 else "%.1f%%" % (100 * v["noise"]),
-                          "nothing won" if v["decisionsTested"] == 0 else ("kept" if v["kept"] else "dropped")])
+            # tune --json before tuning database version 3 wrote camelCase keys; the recorded results keep them.
+            tested = v["decisions_tested"] if "decisions_tested" in v else v["decisionsTested"]
+            verif.append([mix, str(v["threads"]), v["test"], str(tested),
+                          "-" if tested == 0 else "%.3fx" % v["gain"],
+                          "-" if tested == 0 else "%.1f%%" % (100 * v["noise"]),
+                          "nothing won" if tested == 0 else ("kept" if v["kept"] else "dropped")])
         tuned = [r for r in bench["rows"] if r["db"] != "none"]
         for r in tuned:
             base = [b for b in bench["rows"] if b["db"] == "none" and b["test"] == r["test"] and b["threads"] == r["threads"]]

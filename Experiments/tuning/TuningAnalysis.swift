@@ -1,4 +1,5 @@
 import Foundation
+import QuantLabCLI
 import Tuner
 
 extension TuningExperiment {
@@ -82,7 +83,7 @@ extension TuningExperiment {
         let decisions: [DecisionRow]
         let rejections: [String]
         let threadPairs: [ThreadPair]
-        let fixed: [TuneReport.FixedRow]
+        let fixed: [FixedChoiceComparison.Row]
         let regret: [TuneReport.Regret]
         /// 2-thread over 1-thread read bandwidth and int8 peak (quantlab roofline): what a second thread could buy
         /// a bandwidth-bound and a compute-bound product at most.

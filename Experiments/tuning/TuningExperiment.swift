@@ -1,4 +1,5 @@
 import Foundation
+import QuantLabCLI
 import Tuner
 
 /// The tuner from an empty database, then again from the database it wrote: what 1 against 2 threads buys per

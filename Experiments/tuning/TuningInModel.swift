@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import QuantLabCLI
 import Tuner
 
 extension TuningExperiment {
@@ -46,12 +47,6 @@ extension TuningExperiment {
         let rows: [Row]
     }
 
-    struct ModelTuneReport: Decodable {
-        let workload: String?
-        let decisions: [TuningDecision]
-        let verifications: [EndToEndVerification]
-    }
-
     static let roles = ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down", "output"]
 
     static func inModel(_ lab: Lab, scratch: String) throws -> InModel {
@@ -72,9 +67,9 @@ extension TuningExperiment {
         // In-model time per call of every role, on the defaults, one thread.
         let profiled = try lab.quantlab(BenchModelReport.self, ["bench-model", model, "--db", "none", "--threads", "1", "--profile",
                                                                 "--repetitions", "1"] + tests)
-        let cold = try lab.quantlab(ModelTuneReport.self, ["tune", "--model", model, "--threads", "1", "--no-verify", "--db", scratch + "/cold.json"]
+        let cold = try lab.quantlab(TuneReport.self, ["tune", "--model", model, "--threads", "1", "--no-verify", "--db", scratch + "/cold.json"]
                                     + tuneSettings + tests)
-        let hot = try lab.quantlab(ModelTuneReport.self, ["tune", "--model", model, "--threads", "1", "--no-verify", "--hot-cache",
+        let hot = try lab.quantlab(TuneReport.self, ["tune", "--model", model, "--threads", "1", "--no-verify", "--hot-cache",
                                                           "--db", scratch + "/hot.json"] + tuneSettings + tests)
         let shapes = try lab.quantlab(InspectReport.self, ["inspect", model]).tensors
         var predictions: [InModel.Prediction] = []
@@ -86,7 +81,7 @@ extension TuningExperiment {
                       let entry = row.profile?.first(where: { $0.operation == role }), entry.calls > 0 else { continue }
                 let (m, k) = (tensor.shape[1], tensor.shape[0])
                 let columns = role == "output" ? 1 : n
-                func time(_ report: ModelTuneReport) -> Double? {
+                func time(_ report: TuneReport) -> Double? {
                     report.decisions.first { $0.problem.format == tensor.type && $0.problem.m == m && $0.problem.k == k && $0.problem.n == columns }?.defaultSeconds
                 }
                 guard let c = time(cold), let h = time(hot) else { continue }
@@ -101,7 +96,7 @@ extension TuningExperiment {
         // The whole job: tune the model at 1 and 2 threads with verification, then the database against the defaults.
         let database = scratch + "/verified.json"
         let started = Date()
-        let tuned = try lab.quantlab(ModelTuneReport.self, ["tune", "--model", model, "--threads", "1,2", "--db", database]
+        let tuned = try lab.quantlab(TuneReport.self, ["tune", "--model", model, "--threads", "1,2", "--db", database]
                                      + tuneSettings + tests)
         let tuneSeconds = Date().timeIntervalSince(started)
         let bench = try lab.quantlab(BenchModelReport.self, ["bench-model", model, "--db", "none,\(database)", "--threads", "1,2"]

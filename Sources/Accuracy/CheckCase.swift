@@ -30,7 +30,7 @@ public struct CheckCase: Sendable, Hashable, Codable {
 
     /// The `quantlab matmul` line that reruns this case for one variant with the same data.
     public func reproduceCommand(variant: String, parameters: [String: Int]) -> String {
-        var words = ["quantlab matmul --variant \(variant) --shape \(shape) --data \(data.rawValue) --seed \(seed)"]
+        var words = ["quantlab matmul --variant \(variant) --shape \(m)x\(k) --n \(n) --data \(data.rawValue) --seed \(seed)"]
         if unaligned { words.append("--unaligned") }
         for (name, value) in parameters.sorted(by: { $0.key < $1.key }) { words.append("--param \(name)=\(value)") }
         return words.joined(separator: " ")

@@ -66,7 +66,7 @@ enum BenchCommand: Command {
         // A named variant fixes the format; otherwise the three formats the lab is tuned for.
         let formats = try (arguments.value("--format") ?? named?.weightType.name ?? "q4_0,q8_0,q4_K")
             .split(separator: ",").map { try parseType(String($0)) }
-        let shapes = try (arguments.value("--shape").map { $0.split(separator: ",").map(String.init) } ?? defaultShapes).map(parseShape)
+        let shapes = try ShapeArguments.list(arguments, defaults: defaultShapes)
         let ns = try parseIntList(arguments.value("--n") ?? "1,512", option: "--n")
         let threadCounts = try ThreadCounts.parse(arguments)
         let repetitions = try arguments.int("--repetitions", default: 9, in: 1...1000)
@@ -141,7 +141,7 @@ enum BenchCommand: Command {
                                                    repetitions: repetitions, minSeconds: minSeconds)
                         let tolerance = FormatTraits.of(format)!.tolerance.matmulNMSE
                         guard measured.error <= tolerance else {
-                            failures.append("\(run.variant.id) \(m)x\(k)x\(n) threads \(run.threads): NMSE \(sci(measured.error)) > \(sci(tolerance)); reproduce with 'quantlab matmul --variant \(run.variant.id) --shape \(m)x\(k)x\(n)'")
+                            failures.append("\(run.variant.id) \(m)x\(k)x\(n) threads \(run.threads): NMSE \(sci(measured.error)) > \(sci(tolerance)); reproduce with 'quantlab matmul --variant \(run.variant.id) --shape \(m)x\(k) --n \(n)'")
                             continue
                         }
                         rows.append(row(run.variant, problem, run.threads, label: run.label, parameters: measured.parameters,
@@ -238,13 +238,5 @@ enum BenchCommand: Command {
             }
             return [v]
         }
-    }
-
-    static func parseShape(_ text: String) throws -> (Int, Int) {
-        let parts = text.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
-        guard parts.count == 2, let m = parts[0], let k = parts[1], m > 0, k > 0, m.multipliedReportingOverflow(by: k).partialValue <= 1 << 31 else {
-            throw UsageError("--shape expects MxK with positive sizes, e.g. 4096x14336, got '\(text)'")
-        }
-        return (m, k)
     }
 }

@@ -4,17 +4,30 @@ import Tuner
 
 /// What tuning buys: the tuned choice per bucket against the best single fixed choice (one variant and parameter
 /// set used for every shape of a format and thread budget), all re-timed in one run.
-struct FixedChoiceComparison: Encodable {
-    struct Row: Encodable {
-        let format: String, threads: Int, buckets: Int
+public struct FixedChoiceComparison: Codable, Equatable, Sendable {
+    public struct Row: Codable, Equatable, Sendable {
+        public let format: String, threads: Int, buckets: Int
         /// The fixed candidate with the smallest geometric-mean slowdown against the tuned choices.
-        let bestFixed: String
+        public let bestFixed: String
         /// Geometric mean over buckets of fixed time / tuned time (above 1: tuning is faster).
-        let tunedSpeedup: Double
+        public let tunedSpeedup: Double
         /// The worst bucket for the best fixed choice: its slowdown there.
-        let worstCase: Double
+        public let worstCase: Double
+
+        public init(format: String, threads: Int, buckets: Int, bestFixed: String, tunedSpeedup: Double, worstCase: Double) {
+            self.format = format
+            self.threads = threads
+            self.buckets = buckets
+            self.bestFixed = bestFixed
+            self.tunedSpeedup = tunedSpeedup
+            self.worstCase = worstCase
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case format, threads, buckets, bestFixed = "best_fixed", tunedSpeedup = "tuned_speedup", worstCase = "worst_case"
+        }
     }
-    let rows: [Row]
+    public let rows: [Row]
 
     static func measure(_ decisions: [TuningDecision], runner: KernelRunner, repetitions: Int = 5,
                         progress: (String) -> Void) throws -> FixedChoiceComparison {

@@ -10,7 +10,7 @@ enum MatmulCommand: Command {
     static let name = "matmul"
     static let summary = "run one kernel variant on a seeded random problem and report its error against f64"
     static let usage = """
-        quantlab matmul [--variant ID | --type T] [--shape MxKxN] [--seed S] [--data KIND] [--unaligned]
+        quantlab matmul [--variant ID | --type T] [--shape MxK] [--n N] [--seed S] [--data KIND] [--unaligned]
                         [--param NAME=VALUE]... [--json]
 
         W (M x K) and x (K x N) are seeded values of the data kind (default gauss; 'quantlab check' prints the
@@ -23,7 +23,8 @@ enum MatmulCommand: Command {
         var s = ArgumentSpec()
         s.option("--variant", value: "ID", "variant id from 'quantlab list' (default: the scalar reference of --type)")
         s.option("--type", value: "T", "weight format when --variant is not given (default q4_0)")
-        s.option("--shape", value: "MxKxN", "rows, columns (a multiple of the block size) and activation columns (default 64x256x1)")
+        s.option("--shape", value: "MxK", "weight rows and row length, a multiple of the block size (default 64x256)")
+        s.option("--n", value: "N", "activation columns (default 1)")
         s.option("--seed", value: "S", "random seed (default 1)")
         s.option("--data", value: "KIND", "seeded data kind: \(DataKind.allCases.map(\.rawValue).joined(separator: ", ")) (default gauss)")
         s.flag("--unaligned", "x and y one float past aligned storage, as the check's unaligned cases")
@@ -40,7 +41,11 @@ enum MatmulCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws {
         let variant = try chooseVariant(arguments)
-        let (m, k, n) = try parseShape(arguments.value("--shape") ?? "64x256x1")
+        let (m, k) = try ShapeArguments.parse(arguments.value("--shape") ?? "64x256")
+        let n = try arguments.int("--n", default: 1, in: 1...(1 << 20))
+        guard m * k <= 1 << 28, k * n <= 1 << 28 else {
+            throw UsageError("--shape \(m)x\(k) --n \(n) is too large: at most 2^28 elements per operand")
+        }
         let seed = try arguments.int("--seed", default: 1, in: 0...Int.max)
         let parameters = try parseParameters(arguments.values("--param"))
         let traits = FormatTraits.of(variant.weightType)!
@@ -97,15 +102,6 @@ enum MatmulCommand: Command {
             throw InputError("no kernel multiplies \(type.name) weights; weight formats: \(FormatTraits.weightFormats.map(\.name).joined(separator: ", "))")
         }
         return v
-    }
-
-    static func parseShape(_ text: String) throws -> (Int, Int, Int) {
-        let parts = text.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
-        guard parts.count == 3, let m = parts[0], let k = parts[1], let n = parts[2], m > 0, k > 0, n > 0,
-              m.multipliedReportingOverflow(by: k).partialValue <= 1 << 28, k * n <= 1 << 28 else {
-            throw UsageError("--shape expects MxKxN with positive sizes (at most 2^28 elements per operand), got '\(text)'")
-        }
-        return (m, k, n)
     }
 
     static func parseParameters(_ items: [String]) throws -> KernelParameters {

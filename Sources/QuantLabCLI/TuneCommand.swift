@@ -129,7 +129,7 @@ enum TuneCommand: Command {
                                                    fresh: arguments.has("--fresh"), console: console)
         }
 
-        var regret: [RegretRow] = []
+        var regret: [TuneReport.Regret] = []
         if workload == nil && !arguments.has("--no-heldout") {
             regret = try measureRegret(problems: problems, threads: threads, database: try TuningDatabase.load(path), key: key, runner: runner)
         }
@@ -142,11 +142,7 @@ enum TuneCommand: Command {
             console.printError("tune: exported to \(export)")
         }
         if arguments.has("--json") {
-            struct Report: Encodable {
-                let database: String, key: TuningKey, workload: String?, decisions: [TuningDecision], reused: Int
-                let verifications: [EndToEndVerification], regret: [RegretRow], fixed: FixedChoiceComparison?
-            }
-            return try console.printJSON(Report(database: path, key: key, workload: workload?.id, decisions: outcomes.map(\.decision),
+            return try console.printJSON(TuneReport(database: path, key: key, workload: workload?.id, decisions: outcomes.map(\.decision),
                                                 reused: reused, verifications: verifications, regret: regret, fixed: fixed))
         }
         printTables(outcomes.map(\.decision), console: console)
@@ -191,7 +187,7 @@ enum TuneCommand: Command {
     /// The built-in shape set (or --format, --shape, --n), one problem per bucket: the first shape that lands in it.
     static func builtInProblems(_ arguments: ParsedArguments, threads: [Int]) throws -> [TuningProblem] {
         let formats = try (arguments.value("--format") ?? "q4_0,q8_0,q4_K").split(separator: ",").map { try parseType(String($0)) }
-        let shapes = try (arguments.value("--shape").map { $0.split(separator: ",").map(String.init) } ?? defaultShapes).map(BenchCommand.parseShape)
+        let shapes = try ShapeArguments.list(arguments, defaults: defaultShapes)
         let ns = try parseIntList(arguments.value("--n") ?? "1,128", option: "--n")
         for f in formats where FormatTraits.of(f)?.isWeightFormat != true {
             throw InputError("\(f.name) is not a weight format; weight formats: \(FormatTraits.weightFormats.map(\.name).joined(separator: ", "))")
@@ -225,16 +221,11 @@ enum TuneCommand: Command {
         }
     }
 
-    struct RegretRow: Encodable {
-        let problem: TuningProblem, bucket: String, choice: String
-        let choiceSeconds: Double, bestSeconds: Double, best: String, regret: Double
-    }
-
     /// For shapes that were not tuned: the table's answer (nearest bucket) against the best of that bucket's
     /// finalists and default, all re-timed at the held-out shape.
     static func measureRegret(problems: [TuningProblem], threads: [Int], database: TuningDatabase, key: TuningKey,
-                              runner: KernelRunner) throws -> [RegretRow] {
-        var rows: [RegretRow] = []
+                              runner: KernelRunner) throws -> [TuneReport.Regret] {
+        var rows: [TuneReport.Regret] = []
         for format in Array(Set(problems.map(\.format))).sorted() {
             guard let type = GGMLType(name: format) else { continue }
             for (m, k, n) in heldOutShapes where k % type.blockSize == 0 {
@@ -251,7 +242,7 @@ enum TuneCommand: Command {
                     for _ in 0..<5 { for c in contenders { times[c, default: []].append(runner.time(c)) } }
                     func med(_ c: Candidate) -> Double { times[c]!.sorted()[2] }
                     let best = contenders.min { med($0) < med($1) }!
-                    rows.append(RegretRow(problem: problem, bucket: decision.bucket.description, choice: decision.winner.description,
+                    rows.append(TuneReport.Regret(problem: problem, bucket: decision.bucket.description, choice: decision.winner.description,
                                           choiceSeconds: med(decision.winner), bestSeconds: med(best), best: best.description,
                                           regret: med(decision.winner) / med(best) - 1))
                 }

@@ -41,6 +41,15 @@ public struct TuningDecision: Codable, Hashable, Sendable {
 
     /// True when the default runs for this bucket (a tie, too much noise, a busy machine, or dropped end to end).
     public var keepsDefault: Bool { verdict != .faster }
+
+    /// snake_case in the database file (version 3) and in `tune --json`.
+    enum CodingKeys: String, CodingKey {
+        case bucket, problem, winner, verdict, margin, noise, rejected, noisy, workload, samples
+        case winnerSeconds = "winner_seconds", runnerUp = "runner_up", runnerUpSeconds = "runner_up_seconds"
+        case defaultCandidate = "default_candidate", defaultSeconds = "default_seconds", referenceSeconds = "reference_seconds"
+        case candidatesConsidered = "candidates_considered", searchSpaceSize = "search_space_size"
+        case discardedRounds = "discarded_rounds", defaultRepeat = "default_repeat", otherCores = "other_cores"
+    }
 }
 
 /// Why a decision is what it is.

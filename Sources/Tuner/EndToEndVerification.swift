@@ -25,6 +25,12 @@ public struct EndToEndVerification: Codable, Hashable, Sendable {
     public var otherCores: Double?
     public var kept: Bool
 
+    enum CodingKeys: String, CodingKey {
+        case key, workload, threads, test, batch, gain, noise, kept
+        case decisionsTested = "decisions_tested", defaultSeconds = "default_seconds", tunedSeconds = "tuned_seconds"
+        case otherCores = "other_cores"
+    }
+
     public init(key: TuningKey, workload: String, threads: Int, test: String, batch: BatchClass, decisionsTested: Int,
                 defaultSeconds: [Double], tunedSeconds: [Double], otherCores: Double? = nil) {
         self.key = key

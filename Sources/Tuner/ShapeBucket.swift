@@ -11,6 +11,10 @@ public struct ShapeBucket: Codable, Hashable, Sendable, CustomStringConvertible,
     public var nClass: Int
     public var threads: Int
 
+    enum CodingKeys: String, CodingKey {
+        case format, threads, mClass = "m_class", kClass = "k_class", nClass = "n_class"
+    }
+
     public init(format: String, m: Int, k: Int, n: Int, threads: Int) {
         self.format = format
         mClass = Self.powerClass(m)

@@ -12,7 +12,8 @@ import Darwin
 /// runs lose nothing, and write atomically, so a killed run leaves the previous file intact.
 public struct TuningDatabase: Codable, Sendable {
     /// 2: N classes are the dispatcher's, decisions carry a verdict, margin and measured noise, verifications.
-    public static let currentVersion = 2
+    /// 3: keys are snake_case, parameter names too (`decode_rows`, `row_tile`).
+    public static let currentVersion = 3
 
     public struct Entry: Codable, Sendable {
         public var key: TuningKey
@@ -46,6 +47,12 @@ public struct TuningDatabase: Codable, Sendable {
     }
 
     public static func decode(_ data: Data, source: String) throws -> TuningDatabase {
+        // The version first: another version's records have other keys, and "corrupt" would be the wrong advice.
+        struct Header: Decodable { let version: Int }
+        if let version = try? JSONDecoder().decode(Header.self, from: data).version, version != currentVersion {
+            throw TunerError("tuning database \(source) has version \(version); this build reads version \(currentVersion): "
+                             + "delete it and run quantlab tune again, or pass --db to use another file")
+        }
         let database: TuningDatabase
         do { database = try JSONDecoder().decode(TuningDatabase.self, from: data) } catch {
             throw TunerError("tuning database \(source) is corrupt (\(describe(error))); delete it or pass --db to use another file")
@@ -56,10 +63,6 @@ public struct TuningDatabase: Codable, Sendable {
 
     /// Structural checks JSON decoding cannot make.
     func validate(source: String) throws {
-        guard version == Self.currentVersion else {
-            throw TunerError("tuning database \(source) has version \(version); this build reads version \(Self.currentVersion): "
-                             + "delete it and run quantlab tune again, or pass --db to use another file")
-        }
         for entry in entries {
             for d in entry.decisions {
                 let where_ = "\(source): \(entry.format) \(d.bucket)"

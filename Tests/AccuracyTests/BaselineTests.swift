@@ -6,7 +6,7 @@ import Testing
     func result(_ nmse: Double, variant: String = "q4_0xq8_0.avx2.rows", case name: String = "n5", tolerance: Double = 2e-4) -> CaseResult {
         CaseResult(variant: variant, format: "q4_0", case: name, shape: "37x256x5", data: "gauss", threads: 1, nmse: nmse,
                    max_abs: 0.01, tolerance: tolerance,
-                   reproduce: "quantlab matmul --variant \(variant) --shape 37x256x5 --data gauss --seed 105")
+                   reproduce: "quantlab matmul --variant \(variant) --shape 37x256 --n 5 --data gauss --seed 105")
     }
 
     func baseline(_ nmse: Double) -> Baseline { Baseline().updated(with: [result(nmse)]) }
@@ -17,7 +17,7 @@ import Testing
         let message = judged.message ?? ""
         #expect(message.contains("NMSE 3.20e-05, baseline 3.20e-06: 10x"), "\(message)")
         #expect(message.contains("q4_0xq8_0.avx2.rows q4_0 37x256x5"))
-        #expect(message.contains("reproduce: quantlab matmul --variant q4_0xq8_0.avx2.rows --shape 37x256x5 --data gauss --seed 105"))
+        #expect(message.contains("reproduce: quantlab matmul --variant q4_0xq8_0.avx2.rows --shape 37x256 --n 5 --data gauss --seed 105"))
     }
 
     @Test func smallChangesAndFloatNoisePass() {

@@ -24,7 +24,8 @@ import Testing
         for f in failures {
             let message = f.message ?? ""
             #expect(message.contains(id) && message.contains("q4_0") && message.contains(f.shape), "names variant, format, shape: \(message)")
-            #expect(message.contains("reproduce: quantlab matmul --variant \(id) --shape \(f.shape) --data \(f.data)"), "\(message)")
+            let mkn = f.shape.split(separator: "x")
+            #expect(message.contains("reproduce: quantlab matmul --variant \(id) --shape \(mkn[0])x\(mkn[1]) --n \(mkn[2]) --data \(f.data)"), "\(message)")
         }
     }
 

@@ -69,7 +69,7 @@ func json(_ text: String) throws -> [String: Any] {
 
     @Test(arguments: FormatTraits.weightFormats.map(\.name))
     func matmulReportsErrorWithinToleranceForEveryWeightFormat(_ format: String) throws {
-        let result = quantlab("matmul", "--type", format, "--shape", "16x512x2", "--json")
+        let result = quantlab("matmul", "--type", format, "--shape", "16x512", "--n", "2", "--json")
         #expect(result.status == 0, "\(result.errors)")
         let report = try json(result.output)
         let nmse = try #require(report["kernel_nmse"] as? Double)
@@ -79,10 +79,13 @@ func json(_ text: String) throws -> [String: Any] {
     }
 
     @Test func matmulRejectsBadShapesTypesAndVariants() {
-        let unaligned = quantlab("matmul", "--type", "q4_K", "--shape", "4x100x1")
+        let unaligned = quantlab("matmul", "--type", "q4_K", "--shape", "4x100")
         #expect(unaligned.status == 1)
         #expect(unaligned.errors.contains("256"), "names the block size: \(unaligned.errors)")
-        #expect(quantlab("matmul", "--shape", "4x0x1").status == 2)
+        #expect(quantlab("matmul", "--shape", "4x0").status == 2)
+        #expect(quantlab("matmul", "--n", "0").status == 2)
+        let triple = quantlab("matmul", "--shape", "4x256x3")
+        #expect(triple.status == 2 && triple.errors.contains("--shape 4x256 --n 3"), "one shape grammar, and the way to say it: \(triple.errors)")
         #expect(quantlab("matmul", "--shape", "banana").status == 2)
         let badType = quantlab("matmul", "--type", "q9_9")
         #expect(badType.status == 1)

@@ -33,7 +33,7 @@ import QuantLabCLI
         Case(arguments: ["quantize", notGGUF, "/tmp/out.gguf", "--type", "q9_9"], status: 1, mentions: "unknown type 'q9_9'"),
         Case(arguments: ["quantize", notGGUF, "/tmp/out.gguf", "--mix", "Q9_9"], status: 1, mentions: "unknown mix 'Q9_9'"),
         Case(arguments: ["quantize", notGGUF, "/tmp/out.gguf"], status: 2, mentions: "--type or --mix"),
-        Case(arguments: ["matmul", "--type", "q4_K", "--shape", "4x100x1"], status: 1, mentions: "block of 256"),
+        Case(arguments: ["matmul", "--type", "q4_K", "--shape", "4x100"], status: 1, mentions: "block of 256"),
         Case(arguments: ["matmul", "--type", "q9_9"], status: 1, mentions: "unknown type 'q9_9'"),
         Case(arguments: ["bench", "--format", "q9_9", "--no-roofline"], status: 1, mentions: "unknown type 'q9_9'"),
         Case(arguments: ["bench", "--format", "q4_K", "--shape", "4x100", "--n", "1", "--no-roofline"], status: 1, mentions: "no case could run"),

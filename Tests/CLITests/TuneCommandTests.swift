@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import QuantLabCLI
+import Tuner
 
 /// The tune command end to end on a tiny shape set (timings are measured but never asserted).
 @Suite(.serialized) struct TuneCommandTests {
@@ -56,15 +57,16 @@ import QuantLabCLI
         let tuned = quantlab(["tune"] + Self.tinyModel + ["--db", db, "--json"])
         try #require(tuned.status == 0, "\(tuned.errors)")
         let report = try json(tuned.output)
+        #expect(JSONKeyTests.badKeys(report).isEmpty, "verifications in snake_case too: \(JSONKeyTests.badKeys(report))")
         let workload = try #require(report["workload"] as? String)
         let decisions = try #require(report["decisions"] as? [[String: Any]])
         #expect(decisions.count == 9, "five shapes of the built-in model: four layer shapes at N 1 and 8, the output at N 1")
         #expect(decisions.allSatisfy { $0["workload"] as? String == workload })
         let verifications = try #require(report["verifications"] as? [[String: Any]])
         #expect(Set(verifications.compactMap { $0["test"] as? String }) == ["pp8", "tg2"])
-        for v in verifications where (v["kept"] as? Bool) == false && (v["decisionsTested"] as? Int ?? 0) > 0 {
+        for v in verifications where (v["kept"] as? Bool) == false && (v["decisions_tested"] as? Int ?? 0) > 0 {
             let batch = v["batch"] as? Int
-            let group = decisions.filter { ($0["bucket"] as? [String: Any])?["nClass"] as? Int == batch }
+            let group = decisions.filter { ($0["bucket"] as? [String: Any])?["n_class"] as? Int == batch }
             #expect(group.allSatisfy { $0["verdict"] as? String != "faster" }, "a group that failed end to end keeps the defaults")
         }
 
@@ -93,11 +95,11 @@ import QuantLabCLI
         let other = quantlab("generate", "--db", db, "--prompt", "Hi", "-n", "1", "--threads", "1")
         #expect(other.status == 0 && other.errors.contains("has no results for this CPU and build"), "\(other.errors)")
 
-        try text.replacingOccurrences(of: "\"version\" : 2", with: "\"version\" : 1").write(toFile: db, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"version\" : \(TuningDatabase.currentVersion)", with: "\"version\" : 1").write(toFile: db, atomically: true, encoding: .utf8)
         let old = quantlab("bench-model", "--db", db, "--prompt-tokens", "4", "--gen-tokens", "0", "--repetitions", "1")
         #expect(old.status == 1 && old.errors.contains("version 1") && old.errors.contains(db), "\(old.errors)")
 
-        try Data("{\"version\": 2, \"entries\": [".utf8).write(to: URL(fileURLWithPath: db))
+        try Data("{\"version\": \(TuningDatabase.currentVersion), \"entries\": [".utf8).write(to: URL(fileURLWithPath: db))
         let corrupt = quantlab("compare", "--db", db, "--positions", "4")
         #expect(corrupt.status == 1 && corrupt.errors.contains("corrupt"), "\(corrupt.errors)")
     }

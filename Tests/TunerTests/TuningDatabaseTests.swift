@@ -67,15 +67,19 @@ import Tuner
         let (db, _) = try Self.tuned(problems: [TunerDecisionTests.problem])
         let encoder = JSONEncoder()
         let good = String(decoding: try encoder.encode(db), as: UTF8.self)
+        let version = "\"version\":\(TuningDatabase.currentVersion)"
         let cases: [(String, String)] = [
             ("not json", "not valid JSON"),
             (String(good.prefix(good.count / 2)), "not valid JSON"),
-            (good.replacingOccurrences(of: "\"version\":2", with: "\"version\":99"), "version 99"),
-            (good.replacingOccurrences(of: "\"version\":2", with: "\"version\":1"), "run quantlab tune again"),
-            (good.replacingOccurrences(of: "\"nClass\":1", with: "\"nClass\":7"), "N class 7"),
+            (good.replacingOccurrences(of: version, with: "\"version\":99"), "version 99"),
+            (good.replacingOccurrences(of: version, with: "\"version\":1"), "run quantlab tune again"),
+            // A version 2 file: camelCase keys. Refused for its version, not called corrupt.
+            (good.replacingOccurrences(of: version, with: "\"version\":2").replacingOccurrences(of: "winner_seconds", with: "winnerSeconds"),
+             "has version 2; this build reads version \(TuningDatabase.currentVersion)"),
+            (good.replacingOccurrences(of: "\"n_class\":1", with: "\"n_class\":7"), "N class 7"),
             (good.replacingOccurrences(of: "\"verdict\":\"faster\"", with: "\"verdict\":\"tie\""), "keeps the default"),
-            (good.replacingOccurrences(of: "\"winnerSeconds\":", with: "\"winnerSeconds\":-"), "positive"),
-            ("{\"version\":2}", "missing 'entries'"),
+            (good.replacingOccurrences(of: "\"winner_seconds\":", with: "\"winner_seconds\":-"), "positive"),
+            ("{\(version)}", "missing 'entries'"),
         ]
         for (text, expected) in cases {
             let path = Self.tempPath()

@@ -64,11 +64,11 @@ public enum SeedCorpus {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Corpus/tuning-db/valid.json")
         let valid = try [UInt8](Data(contentsOf: fixture))
-        let text = String(decoding: valid, as: UTF8.self)
+        let text = String(decoding: valid, as: UTF8.self), version = TuningDatabase.currentVersion
         return [
-            ("version-1.json", Array(text.replacingOccurrences(of: "\"version\" : 2", with: "\"version\" : 1").utf8)),
+            ("version-1.json", Array(text.replacingOccurrences(of: "\"version\" : \(version)", with: "\"version\" : 1").utf8)),
             ("truncated.json", Array(valid.prefix(valid.count / 2))),
-            ("empty-entries.json", Array("{\"version\": 2, \"entries\": [], \"verifications\": []}".utf8)),
+            ("empty-entries.json", Array("{\"version\": \(version), \"entries\": [], \"verifications\": []}".utf8)),
         ]
     }
 }
