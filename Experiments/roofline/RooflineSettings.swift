@@ -11,7 +11,8 @@ struct RooflineSettings: Equatable {
     var repetitions: Int
     var minSeconds: Double
 
-    static let allFormats: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K, .f16]
+    /// Every quantized weight format, and f16 as the unquantized contrast.
+    static let allFormats: [GGMLType] = FormatTraits.quantizedWeightFormats.map(\.type) + [.f16]
 
     /// Methods that run on one thread, and their multi-threaded counterparts (timed at the larger thread counts).
     static let singleThreadMethods = ["rows", "tiled"]

@@ -21,7 +21,7 @@ struct UnpackingSettings: Equatable {
     var tiers: [String]
     var repetitions: Int, minSeconds: Double
 
-    static let formats: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K]
+    static let formats: [GGMLType] = FormatTraits.quantizedWeightFormats.map(\.type)
     static let allTiers = ["portable", "avx2", "avx512"]
 
     /// Half of L2, half of L3, and 4x L3, from the host's cache sizes.

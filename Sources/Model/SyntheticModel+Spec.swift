@@ -65,7 +65,7 @@ extension SyntheticModel {
         }()
 
         /// The weight types a synthetic model can be written in.
-        public static let weightTypes: [GGMLType] = [.f32, .f16, .q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K]
+        public static let weightTypes: [GGMLType] = FormatTraits.weightFormats.map(\.type)
 
         /// Bounds that keep a typo from asking for terabytes.
         public static let maxDimension = 1 << 16

@@ -53,6 +53,8 @@ public struct FormatTraits: Sendable {
     public var bytesPerBlock: Int { type.bytesPerBlock }
     /// True for formats that weights are stored in (they have an activation partner).
     public var isWeightFormat: Bool { activationType != nil }
+    /// True for the block formats (q4_0 ... q6_K), false for f32, f16 and bf16 (blocks of one element).
+    public var isQuantized: Bool { blockSize > 1 }
 }
 
 extension FormatTraits {
@@ -68,6 +70,8 @@ extension FormatTraits {
         all.first { $0.type == type }
     }
 
-    /// The weight formats, in table order.
+    /// The weight formats, in table order: what `quantize` writes, synthetic models are made of and kernels multiply.
     public static var weightFormats: [FormatTraits] { all.filter(\.isWeightFormat) }
+    /// The quantized weight formats (block formats), in table order: what the experiments compare.
+    public static var quantizedWeightFormats: [FormatTraits] { weightFormats.filter(\.isQuantized) }
 }

@@ -37,7 +37,7 @@ struct ModelQuantizer {
         }
     }
 
-    static let targets: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K, .f16, .bf16, .f32]
+    static var targets: [GGMLType] { QuantizationMix.writableTypes }
 
     /// Metadata llama-quantize drops: the output is one file whatever the input's split was.
     static let splitKeys = ["split.no", "split.count", "split.tensors.count"]

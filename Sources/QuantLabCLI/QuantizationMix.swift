@@ -17,18 +17,9 @@ public enum QuantizationMix: String, CaseIterable, Sendable {
         self = mix
     }
 
-    /// llama.cpp's `llama_ftype`, written as `general.file_type`.
-    public var fileType: UInt32 {
-        switch self {
-        case .q4_0: 2
-        case .q4_1: 3
-        case .q8_0: 7
-        case .q5_0: 8
-        case .q4_K_S: 14
-        case .q4_K_M: 15
-        case .q6_K: 18
-        }
-    }
+    /// llama.cpp's `llama_ftype`, written as `general.file_type`: a mix named after its base type has that type's
+    /// (Q4_K_S is q4_K's, 14); Q4_K_M has its own, 15.
+    public var fileType: UInt32 { self == .q4_K_M ? 15 : baseType.pureFileType }
 
     /// The type every weight matrix gets unless a rule says otherwise (`llama_ftype_get_default_type`).
     public var baseType: GGMLType {
@@ -43,7 +34,7 @@ public enum QuantizationMix: String, CaseIterable, Sendable {
     }
 
     /// The types `quantlab quantize` can write; a rule that asks for any other type is an error, not a substitution.
-    public static let writableTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K, .f16, .f32]
+    public static let writableTypes: [GGMLType] = FormatTraits.weightFormats.map(\.type)
 
     /// A tensor's type and why it differs from the base type, when it does.
     public struct Choice: Sendable, Equatable {
