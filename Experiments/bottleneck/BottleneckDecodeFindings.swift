@@ -71,30 +71,71 @@ extension BottleneckExperiment {
     }
 
     /// What q4_K's time over q4_0's (same bytes) says, from its range over the ladder.
+    enum UnpackCost: Equatable {
+        /// q4_K slower somewhere, never faster: its unpacking costs time bytes do not explain.
+        case q4_KSlower
+        /// q4_K faster somewhere, never slower: q4_0's kernel is the slower part.
+        case q4_0Slower
+        /// Both along the ladder: no steady cost.
+        case changesSign
+        /// Within 10% everywhere.
+        case same
+
+        init(fastest: Double, slowest: Double) {
+            switch (fastest < 0.9, slowest > 1.1) {
+            case (false, true): self = .q4_KSlower
+            case (true, false): self = .q4_0Slower
+            case (true, true): self = .changesSign
+            case (false, false): self = .same
+            }
+        }
+    }
+
     static func unpackVerdict(fastest: Double, slowest: Double) -> String {
-        switch (fastest < 0.9, slowest > 1.1) {
-        case (false, true): "its costlier unpacking takes time that bytes alone do not explain."
-        case (true, false): "q4_K decodes faster than q4_0 at equal bytes, so q4_0's kernel, not the bytes, is the slower part here."
-        case (true, true): "the price of q4_K's unpacking changes sign along the ladder, so it is no steady cost."
-        case (false, false): "at equal bytes the two formats decode at about the same speed."
+        switch UnpackCost(fastest: fastest, slowest: slowest) {
+        case .q4_KSlower: "its costlier unpacking takes time that bytes alone do not explain."
+        case .q4_0Slower: "q4_K decodes faster than q4_0 at equal bytes, so q4_0's kernel, not the bytes, is the slower part here."
+        case .changesSign: "the price of q4_K's unpacking changes sign along the ladder, so it is no steady cost."
+        case .same: "at equal bytes the two formats decode at about the same speed."
+        }
+    }
+
+    /// Whether the bottleneck moves along the ladder, from the elasticity of time to bytes at its two ends.
+    enum Movement: Equatable {
+        /// Bytes matter much more at the large end: memory decides the large model, fixed work the small one.
+        case moves
+        /// Bytes matter much more at the small end.
+        case movesTheOtherWay
+        /// Both ends follow bytes closely.
+        case bytesAtBothEnds
+        /// Neither end follows bytes closely.
+        case neitherFollowsBytes
+        /// The ends differ by less than `movedElasticity`, between the two cases above.
+        case staysPut
+
+        init(large: Double, small: Double) {
+            if large - small >= BottleneckExperiment.movedElasticity { self = .moves }
+            else if small - large >= BottleneckExperiment.movedElasticity { self = .movesTheOtherWay }
+            else if large >= BottleneckExperiment.linearElasticity && small >= BottleneckExperiment.linearElasticity { self = .bytesAtBothEnds }
+            else if large < BottleneckExperiment.linearElasticity && small < BottleneckExperiment.linearElasticity { self = .neitherFollowsBytes }
+            else { self = .staysPut }
         }
     }
 
     /// What the elasticities at the two ends of the ladder say about the bottleneck moving, in one sentence.
     static func movement(large: Double, small: Double, smallModel: String, largeModel: String) -> String {
-        if large - small >= movedElasticity {
-            return "So the bottleneck moves: memory traffic decides \(largeModel)'s speed, fixed per-token work \(smallModel)'s."
-        }
-        if small - large >= movedElasticity {
-            return "Unexpectedly, bytes matter more at \(smallModel) than at \(largeModel): by this measure the bottleneck moves the other way."
-        }
-        if large >= linearElasticity && small >= linearElasticity {
-            return "Bytes set the pace at both ends: even \(smallModel), whose bytes may come from cache, is bound by how fast it "
+        switch Movement(large: large, small: small) {
+        case .moves:
+            "So the bottleneck moves: memory traffic decides \(largeModel)'s speed, fixed per-token work \(smallModel)'s."
+        case .movesTheOtherWay:
+            "Unexpectedly, bytes matter more at \(smallModel) than at \(largeModel): by this measure the bottleneck moves the other way."
+        case .bytesAtBothEnds:
+            "Bytes set the pace at both ends: even \(smallModel), whose bytes may come from cache, is bound by how fast it "
                 + "moves them, so within this ladder the bottleneck does not move toward computation."
+        case .neitherFollowsBytes:
+            "Neither end follows bytes closely: the kernels' own work, not memory traffic, sets the pace across the ladder."
+        case .staysPut:
+            "Bytes matter about as much at both ends of the ladder: by this measure the bottleneck does not move."
         }
-        if large < linearElasticity && small < linearElasticity {
-            return "Neither end follows bytes closely: the kernels' own work, not memory traffic, sets the pace across the ladder."
-        }
-        return "Bytes matter about as much at both ends of the ladder: by this measure the bottleneck does not move."
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 struct RooflineFindings {
     let headline: String
     let conclusion: String
+    /// What decode shows at the smallest N with one thread (nil when no limits were measured).
+    let decode: DecodeFinding?
 
     /// A kernel at or above this fraction of the bandwidth roof counts as bandwidth-bound.
     static let boundFraction = 0.6
@@ -13,6 +15,7 @@ struct RooflineFindings {
         guard let roof = a.roofs.first, let smallest = s.ns.first, let largest = s.ns.last else {
             headline = "No limits were measured, so nothing could be placed on a roofline."
             conclusion = headline
+            decode = nil
             return
         }
         let formats = s.formats.map(\.name)
@@ -41,7 +44,9 @@ struct RooflineFindings {
         headline = head + "."
 
         var parts: [String] = []
-        parts.append(Self.decode(a, roof: roof, formats: formats, n: smallest, lastLevelCache: lastLevelCache))
+        let (decodeFinding, decodeText) = Self.decode(a, roof: roof, formats: formats, n: smallest, lastLevelCache: lastLevelCache)
+        decode = decodeFinding
+        parts.append(decodeText)
         parts.append(Self.transition(a, roof: roof, formats: formats, largest: largest))
         parts.append(Self.prefill(a, roof: roof, formats: quantized, n: largest))
         if let second = a.roofs.dropFirst().first {
@@ -50,35 +55,69 @@ struct RooflineFindings {
         conclusion = parts.joined(separator: "\n\n")
     }
 
+    /// What decode-like N shows, decided from the data; `decode` words it.
+    struct DecodeFinding: Equatable {
+        enum Verdict: Equatable {
+            /// No kernel was timed at this N.
+            case nothingTimed
+            /// Every format's weights fit in the last-level cache: nothing streamed from memory.
+            case cannotJudge
+            /// Every format that streams from memory reaches `boundFraction` of the bandwidth roof.
+            case memoryBound
+            /// Most do; `slow` do not.
+            case mostlyMemoryBound
+            /// Most run below `boundFraction`: the kernels' instruction throughput is the limit.
+            case instructionBound
+        }
+        var verdict: Verdict
+        /// Formats whose weights fit in the last-level cache (they cannot judge memory-bound decode).
+        var cached: [String] = []
+        /// Formats above 110% of a roof their weights cannot fit under: the probe understates the bandwidth.
+        var overstated: [String] = []
+        /// Formats streaming from memory below `boundFraction` of the roof.
+        var slow: [String] = []
+
+        init(_ points: [RooflinePoint], weightBytes: (String) -> Double, lastLevelCache: Int) {
+            guard !points.isEmpty else { verdict = .nothingTimed; return }
+            let fits = points.map { weightBytes($0.format) <= Double(lastLevelCache) }
+            let judged = zip(points, fits).filter { !$0.1 }.map(\.0)
+            cached = zip(points, fits).filter(\.1).map(\.0.format)
+            overstated = judged.filter { $0.fractionOfRoof > 1.1 }.map(\.format)
+            slow = judged.filter { $0.fractionOfRoof < RooflineFindings.boundFraction }.map(\.format)
+            let bound = judged.count - slow.count
+            verdict = judged.isEmpty ? .cannotJudge
+                : slow.isEmpty ? .memoryBound : bound * 2 >= judged.count ? .mostlyMemoryBound : .instructionBound
+        }
+    }
+
     /// Decode-like N: does every format's best kernel that streams its weights from memory sit at the bandwidth roof?
-    static func decode(_ a: RooflineAnalysis, roof: Roof, formats: [String], n: Int, lastLevelCache: Int) -> String {
+    static func decode(_ a: RooflineAnalysis, roof: Roof, formats: [String], n: Int, lastLevelCache: Int) -> (DecodeFinding, String) {
         let points = formats.compactMap { a.point(format: $0, threads: roof.threads, n: n) }
-        guard !points.isEmpty else { return "No kernel was timed at N = \(n)." }
+        let finding = DecodeFinding(points, weightBytes: { f in a.formats.first { $0.format == f }?.weightBytes ?? 0 },
+                                    lastLevelCache: lastLevelCache)
+        guard finding.verdict != .nothingTimed else { return (finding, "No kernel was timed at N = \(n).") }
         let listed = points.map { "\($0.format) \(Cell.percent($0.fractionOfRoof)) (\(Cell.fixed($0.weightGBps)) GB/s of weights)" }
         var text = "**Decode (N = \(n)).** With \(roof.threads) thread\(roof.threads == 1 ? "" : "s") the intensity of every format is "
             + (points.allSatisfy(\.bandwidthBound) ? "below the ridge, so the bandwidth slope is the roof. " : "not below the ridge for all formats. ")
             + "Fractions of the roof: \(listed.joined(separator: ", ")), against \(Cell.fixed(roof.bandwidthGBps)) GB/s measured read bandwidth. "
-        // Weights that fit in the last-level cache need not come from memory: those points cannot judge the paper.
-        let fitsInCache = { (p: RooflinePoint) in (a.formats.first { $0.format == p.format }?.weightBytes ?? 0) <= Double(lastLevelCache) }
-        let cached = points.filter(fitsInCache), judged = points.filter { !fitsInCache($0) }
-        if !cached.isEmpty {
-            text += "\(list(cached.map(\.format))) fit in the \(Cell.bytes(Double(lastLevelCache))) last-level cache, so they can be served from it and say nothing about memory-bound decode. "
+        if !finding.cached.isEmpty {
+            text += "\(list(finding.cached)) fit in the \(Cell.bytes(Double(lastLevelCache))) last-level cache, so they can be served from it and say nothing about memory-bound decode. "
         }
-        let overstated = judged.filter { $0.fractionOfRoof > 1.1 }.map(\.format)
-        if !overstated.isEmpty {
-            text += "\(list(overstated)) stream more than the measured read bandwidth from weights larger than the last-level cache: the probe understates what a kernel can read (it ran at another moment on a shared machine, or its single stream prefetches less well), so their fractions overstate how close to the roof they are. "
+        if !finding.overstated.isEmpty {
+            text += "\(list(finding.overstated)) stream more than the measured read bandwidth from weights larger than the last-level cache: the probe understates what a kernel can read (it ran at another moment on a shared machine, or its single stream prefetches less well), so their fractions overstate how close to the roof they are. "
         }
-        guard !judged.isEmpty else { return text + "No format streamed its weights from memory, so this run cannot test the paper's memory-bound decode." }
-        let bound = judged.filter { $0.fractionOfRoof >= boundFraction }
-        if bound.count == judged.count {
+        switch finding.verdict {
+        case .nothingTimed: break
+        case .cannotJudge:
+            text += "No format streamed its weights from memory, so this run cannot test the paper's memory-bound decode."
+        case .memoryBound:
             text += "Every format that streams its weights from memory reaches at least \(Cell.percent(boundFraction)) of the bandwidth roof: decode is bound by memory traffic, as Song et al. find, so fewer bytes per weight buy speed."
-        } else if bound.count * 2 >= judged.count {
-            let slow = judged.filter { $0.fractionOfRoof < boundFraction }.map(\.format)
-            text += "Most formats are at the bandwidth roof, as Song et al. find, but \(list(slow)) fall short of \(Cell.percent(boundFraction)): their kernels are limited by the work of unpacking or converting each weight, not by memory."
-        } else {
+        case .mostlyMemoryBound:
+            text += "Most formats are at the bandwidth roof, as Song et al. find, but \(list(finding.slow)) fall short of \(Cell.percent(boundFraction)): their kernels are limited by the work of unpacking or converting each weight, not by memory."
+        case .instructionBound:
             text += "Most formats run below \(Cell.percent(boundFraction)) of the bandwidth roof: here decode is limited by the kernels' instruction throughput rather than by memory traffic, which disagrees with the paper's picture of a memory-bound decode."
         }
-        return text
+        return (finding, text)
     }
 
     /// Where the measured throughput flattens, against the model's crossing.

@@ -100,20 +100,38 @@ extension TuningExperiment {
             + "\(Cell.ratio(best.vsDefault)) at \(best.bucket). The default itself won (within noise) in \(kept) of \(r.decisions.count) buckets."
     }
 
+    /// The tuned choices against the best single fixed choice per format and thread budget.
+    enum FixedChoiceVerdict: Equatable {
+        /// The fixed choice is faster beyond `fixedIsEnough`: the per-bucket winners were noise.
+        case fixedIsFaster
+        /// Within `fixedIsEnough`: one good kernel per format is what tuning finds.
+        case fixedIsEnough
+        /// Per-shape choices beat one kernel per format.
+        case perShapePays
+
+        /// nil when no fixed choice was measured.
+        init?(_ r: Results) {
+            guard !r.fixed.isEmpty else { return nil }
+            let overall = Analysis.geometricMean(r.fixed.map(\.tunedSpeedup))
+            self = overall < 1 / TuningExperiment.fixedIsEnough ? .fixedIsFaster : overall <= TuningExperiment.fixedIsEnough ? .fixedIsEnough : .perShapePays
+        }
+    }
+
     static func fixedFinding(_ r: Results) -> String {
-        guard !r.fixed.isEmpty else { return "" }
+        guard let verdict = FixedChoiceVerdict(r) else { return "" }
         let overall = Analysis.geometricMean(r.fixed.map(\.tunedSpeedup))
         let worst = r.fixed.max { $0.worstCase < $1.worstCase }!
         var text = "**Tuned against one fixed choice.** Per format and thread budget, the best single fixed choice is "
             + r.fixed.map { "\($0.format) t\($0.threads) `\($0.bestFixed)` (tuned \(Cell.ratio($0.tunedSpeedup)))" }.joined(separator: "; ")
             + ". Over all, the tuned choices run \(Cell.ratio(overall)) as fast as the best fixed one (geometric mean)"
-        if overall < 1 / fixedIsEnough {
+        switch verdict {
+        case .fixedIsFaster:
             text += ": the fixed choice is faster. Re-timed side by side, per-bucket winners did not hold their place, so "
                 + "the tuning rounds' differences were within the machine's noise. "
-        } else if overall <= fixedIsEnough {
+        case .fixedIsEnough:
             text += ": picking the right kernel once per format and thread count gets within \(Cell.percent(fixedIsEnough - 1)) of "
                 + "per-shape tuning; what tuning buys is mostly finding that choice, not varying it by shape. "
-        } else {
+        case .perShapePays:
             text += ": per-shape choices are worth having beyond one good kernel per format. "
         }
         text += "In its worst bucket the best fixed choice takes \(Cell.ratio(worst.worstCase)) the tuned time (\(worst.format), \(worst.threads) thread(s))."

@@ -5,6 +5,22 @@ import QuantFormats
 struct UnpackingFindings {
     let headline: String
     let conclusion: String
+    /// Cases (tier, N, residency) where q4_0 is faster than q4_K, of `cases`.
+    let q4_0Wins: Int, cases: Int
+    /// Decode at the widest tier: where q4_0 and q4_K differ (nil when not both were timed in L2 and DRAM).
+    let gap: Gap?
+    /// Decode at the widest tier against Song et al. (q4_0 faster than q4_K).
+    let paper: PaperAgreement
+
+    struct Gap: Equatable {
+        /// The formats differ beyond the tie band with the weights in L2, and in DRAM. In cache only: unpacking.
+        var inCache: Bool, inDRAM: Bool
+    }
+
+    enum PaperAgreement: Equatable {
+        /// q4_0 faster in most residencies; q4_K faster in most; neither.
+        case agrees, reverses, doesNotReproduce
+    }
 
     /// A kernel streaming at least this fraction of the read bandwidth counts as bandwidth-bound.
     static let boundFraction = 0.6
@@ -16,6 +32,10 @@ struct UnpackingFindings {
         let all = a.ratios("q4_0", over: "q4_K", tiers: tiers, ns: ns)
         let wins = all.filter { $0.winner == "q4_0" }, losses = all.filter { $0.winner == "q4_K" }
         let ties = all.count - wins.count - losses.count
+        q4_0Wins = wins.count
+        cases = all.count
+        gap = Self.gap(a, widest: widest, n: s.decodeN)
+        paper = Self.agreement(a, widest: widest, n: s.decodeN)
 
         func byResidency(_ n: Int) -> String {
             Residency.allCases.map { r in a.ratio(widest, r, n: n, "q4_0", over: "q4_K").map { Cell.ratio($0.ratio) } ?? "-" }
@@ -70,8 +90,7 @@ struct UnpackingFindings {
             text += "In DRAM q4_0 streams \(Cell.fixed(q40.weightGBps)) GB/s and q4_K \(Cell.fixed(q4K.weightGBps)) GB/s of weights, \(Cell.percent(f0)) and \(Cell.percent(fK)) of the \(Cell.fixed(readGBps)) GB/s read bandwidth"
                 + (max(f0, fK) > 1.1 ? " (more than the probe measured: it ran at another moment on a shared machine, or its single stream reads less efficiently than the kernels). " : ". ")
         }
-        let cacheGap = inCache.winner != nil, dramGap = dram.winner != nil
-        switch (cacheGap, dramGap) {
+        switch (inCache.winner != nil, dram.winner != nil) {
         case (true, false):
             text += "The gap shows in cache, where the kernels are compute-bound, and closes in DRAM, where both formats move the same 4.5 bits per weight: it is the cost of unpacking, which memory traffic hides once the weights come from DRAM."
         case (false, false):
@@ -141,16 +160,30 @@ struct UnpackingFindings {
         return text
     }
 
+    static func gap(_ a: UnpackingAnalysis, widest: String, n: Int) -> Gap? {
+        guard let inCache = a.ratio(widest, .l2, n: n, "q4_0", over: "q4_K"), let dram = a.ratio(widest, .dram, n: n, "q4_0", over: "q4_K") else {
+            return nil
+        }
+        return Gap(inCache: inCache.winner != nil, inDRAM: dram.winner != nil)
+    }
+
+    static func agreement(_ a: UnpackingAnalysis, widest: String, n: Int) -> PaperAgreement {
+        let ratios = Residency.allCases.compactMap { a.ratio(widest, $0, n: n, "q4_0", over: "q4_K") }
+        let faster = ratios.filter { $0.winner == "q4_0" }.count, slower = ratios.filter { $0.winner == "q4_K" }.count
+        return faster > ratios.count / 2 ? .agrees : slower > ratios.count / 2 ? .reverses : .doesNotReproduce
+    }
+
     /// Agreement with Song et al. on decode at the widest tier.
     static func paper(_ a: UnpackingAnalysis, widest: String, n: Int, prefillN: Int) -> String {
         let ratios = Residency.allCases.compactMap { a.ratio(widest, $0, n: n, "q4_0", over: "q4_K") }
         let faster = ratios.filter { $0.winner == "q4_0" }.count, slower = ratios.filter { $0.winner == "q4_K" }.count
         var text = "**Against the paper.** Song et al. found q4_0 faster than q4_K on their CPUs because q4_K costs more to unpack, with llama.cpp's kernels. "
-        if faster > ratios.count / 2 {
+        switch agreement(a, widest: widest, n: n) {
+        case .agrees:
             text += "This CPU agrees for decode: with \(widest) at N = \(n) q4_0 is faster in \(faster) of \(ratios.count) residencies."
-        } else if slower > ratios.count / 2 {
+        case .reverses:
             text += "This CPU reverses it for decode: with \(widest) at N = \(n) q4_K is faster in \(slower) of \(ratios.count) residencies. Our q4_K kernels are not llama.cpp's, so this says how these kernels compare on this CPU, not that the paper's measurement is wrong."
-        } else {
+        case .doesNotReproduce:
             text += "This CPU does not reproduce it for decode: with \(widest) at N = \(n) q4_0 is faster in \(faster) and q4_K in \(slower) of \(ratios.count) residencies, the rest ties. The difference the paper saw depends on the kernels (ours are not llama.cpp's) and on the CPU, and neither is the paper's here."
         }
         let prefill = Residency.allCases.compactMap { a.ratio(widest, $0, n: prefillN, "q4_0", over: "q4_K") }

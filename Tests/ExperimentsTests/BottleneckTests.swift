@@ -91,13 +91,14 @@ import QuantLabCLI
         #expect(p.share("matmul") == 0.75 && p.share("attention") == 0)
     }
 
-    @Test func proseAboutTheBottleneckFollowsTheElasticities() {
-        #expect(B.movement(large: 0.95, small: 0.3, smallModel: "s", largeModel: "l").contains("the bottleneck moves"))
-        #expect(B.movement(large: 0.2, small: 0.9, smallModel: "s", largeModel: "l").contains("the other way"))
-        #expect(B.movement(large: 0.9, small: 0.85, smallModel: "s", largeModel: "l").contains("Bytes set the pace at both ends"))
-        #expect(B.movement(large: 0.5, small: 0.4, smallModel: "s", largeModel: "l").contains("Neither end"))
-        #expect(B.unpackVerdict(fastest: 1.0, slowest: 1.5).contains("costlier unpacking"))
-        #expect(B.unpackVerdict(fastest: 0.95, slowest: 1.05).contains("about the same speed"))
+    @Test func theBottleneckVerdictFollowsTheElasticities() {
+        #expect(B.Movement(large: 0.95, small: 0.3) == .moves)
+        #expect(B.Movement(large: 0.2, small: 0.9) == .movesTheOtherWay)
+        #expect(B.Movement(large: 0.9, small: 0.85) == .bytesAtBothEnds)
+        #expect(B.Movement(large: 0.5, small: 0.4) == .neitherFollowsBytes)
+        #expect(B.UnpackCost(fastest: 1.0, slowest: 1.5) == .q4_KSlower)
+        #expect(B.UnpackCost(fastest: 0.95, slowest: 1.05) == .same)
+        #expect(B.UnpackCost(fastest: 0.8, slowest: 1.05) == .q4_0Slower)
     }
 
     @Test func realModelNameDropsTheQuantizationSuffix() {

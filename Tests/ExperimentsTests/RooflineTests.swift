@@ -106,13 +106,15 @@ import Testing
             let measurements = RooflineMeasurements(settings: settings, limits: limits, rows: rows, failures: [])
             return RooflineFindings(RooflineAnalysis(measurements), settings: settings, lastLevelCache: lastLevelCache)
         }
-        #expect(findings(0.9).conclusion.contains("decode is bound by memory traffic"))
-        #expect(findings(0.9, lastLevelCache: 64 << 20).conclusion.contains("cannot test the paper"))
+        #expect(findings(0.9).decode?.verdict == .memoryBound)
+        #expect(findings(0.9, lastLevelCache: 64 << 20).decode?.verdict == .cannotJudge)
         #expect(findings(0.9).headline.contains("90%"))
-        #expect(findings(0.3).conclusion.contains("disagrees with the paper"))
+        #expect(findings(0.3).decode?.verdict == .instructionBound)
+        #expect(findings(0.3).decode?.slow == ["q4_0"])
         // Above the roof: from cache when the weights fit in it, else the probe understated the bandwidth.
-        #expect(findings(1.3, lastLevelCache: 64 << 20).conclusion.contains("served from it"))
-        #expect(findings(1.3, lastLevelCache: 1 << 20).conclusion.contains("the probe understates"))
+        #expect(findings(1.3, lastLevelCache: 64 << 20).decode?.cached == ["q4_0"])
+        let above = findings(1.3, lastLevelCache: 1 << 20).decode
+        #expect(above?.overstated == ["q4_0"] && above?.cached == [] && above?.verdict == .memoryBound)
     }
 
     @Test func quickRunWritesNotebookChartsAndData() throws {

@@ -79,8 +79,8 @@ import Testing
         }
         let m = UnpackingMeasurements(settings: s, readGBps: 30, rows: [], failures: [])
         let findings = UnpackingFindings(UnpackingAnalysis(cases: cases), measurements: m, tiers: s.tiers)
-        #expect(findings.conclusion.contains("it is the cost of unpacking"))
-        #expect(findings.conclusion.contains("This CPU agrees for decode"))   // q4_0 faster in L2 and L3, tie in DRAM
+        #expect(findings.gap == .init(inCache: true, inDRAM: false), "a gap in cache that closes in DRAM: the cost of unpacking")
+        #expect(findings.paper == .agrees)   // q4_0 faster in L2 and L3, tie in DRAM
         #expect(findings.headline.contains("1.50x / 1.50x / 1.02x"))
     }
 
@@ -91,8 +91,8 @@ import Testing
         }
         let m = UnpackingMeasurements(settings: s, readGBps: 30, rows: [], failures: [])
         let findings = UnpackingFindings(UnpackingAnalysis(cases: cases), measurements: m, tiers: s.tiers)
-        #expect(findings.conclusion.contains("In none of the 3 cases"))
-        #expect(findings.conclusion.contains("This CPU reverses it for decode"))
+        #expect(findings.q4_0Wins == 0 && findings.cases == 3)
+        #expect(findings.paper == .reverses)
     }
 
     @Test func quickRunWritesNotebookChartsAndData() throws {
