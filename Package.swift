@@ -65,6 +65,9 @@ let package = Package(
         // KernelSourceHash.swift is generated at build time from the kernel sources (Plugins/KernelSourceHashPlugin).
         .executableTarget(name: "KernelSourceHashTool"),
         .plugin(name: "KernelSourceHashPlugin", capability: .buildTool(), dependencies: ["KernelSourceHashTool"]),
+        // NotebookTemplates.swift is generated at build time from Experiments/*/notebook.md (Plugins/NotebookTemplatePlugin).
+        .executableTarget(name: "NotebookTemplateTool"),
+        .plugin(name: "NotebookTemplatePlugin", capability: .buildTool(), dependencies: ["NotebookTemplateTool"]),
         .target(name: "Tuner", dependencies: ["KernelCore", "QuantFormats"], plugins: ["KernelSourceHashPlugin"]),
         .target(name: "Tokenizer", dependencies: ["GGUF"]),
         .target(name: "Model", dependencies: ["QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "ReferenceKernels", "Tuner", "Tokenizer"]),
@@ -75,8 +78,10 @@ let package = Package(
         .target(name: "Experiments",
                 dependencies: ["QuantLabCLI", "QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "Tuner", "Model", "CZlib"],
                 path: "Experiments",
-                // Side-by-side runs against llama.cpp's tools: shell and Python, outside the package.
-                exclude: ["accuracy", "kernels", "model-speed", "llama-quantize-parity", "tuning-check", "lib"]),
+                // Side-by-side runs against llama.cpp's tools: shell and Python, outside the package. The notebooks' words
+                // (notebook.md) reach the binary through the plugin.
+                exclude: ["accuracy", "kernels", "model-speed", "llama-quantize-parity", "tuning-check", "lib", "roofline/notebook.md"],
+                plugins: ["NotebookTemplatePlugin"]),
         .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI", "Experiments"]),
         // Fuzzing (Tests/Fuzz/run.sh builds quantlab-fuzz with libFuzzer); the plain build replays inputs.
         .target(name: "FuzzHarness", dependencies: ["GGUF", "Tokenizer", "Tuner", "Model"], path: "Tests/Fuzz/Harness"),
