@@ -80,7 +80,7 @@ let package = Package(
                 path: "Experiments",
                 // Side-by-side runs against llama.cpp's tools: shell and Python, outside the package. The notebooks' words
                 // (notebook.md) reach the binary through the plugin.
-                exclude: ["accuracy", "kernels", "model-speed", "llama-quantize-parity", "tuning-check", "lib", "roofline/notebook.md"],
+                exclude: ["accuracy", "kernels", "model-speed", "llama-quantize-parity", "tuning-check", "lib", "roofline/notebook.md", "unpacking/notebook.md"],
                 plugins: ["NotebookTemplatePlugin"]),
         .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI", "Experiments"]),
         // Fuzzing (Tests/Fuzz/run.sh builds quantlab-fuzz with libFuzzer); the plain build replays inputs.

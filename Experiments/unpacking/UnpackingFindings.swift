@@ -25,6 +25,8 @@ struct UnpackingFindings {
     /// A kernel streaming at least this fraction of the read bandwidth counts as bandwidth-bound.
     static let boundFraction = 0.6
 
+    static let text = NotebookText(experiment: "unpacking")
+
     init(_ a: UnpackingAnalysis, measurements m: UnpackingMeasurements, tiers: [String]) {
         let s = m.settings
         let widest = s.tiers.last ?? "portable"
@@ -41,9 +43,13 @@ struct UnpackingFindings {
             Residency.allCases.map { r in a.ratio(widest, r, n: n, "q4_0", over: "q4_K").map { Cell.ratio($0.ratio) } ?? "-" }
                 .joined(separator: " / ")
         }
-        headline = "q4_0 over q4_K in weights per ns with \(widest), 1 thread, weights in \(Residency.allCases.map(\.rawValue).joined(separator: " / ")): "
-            + "\(byResidency(s.decodeN)) at N = \(s.decodeN), \(byResidency(s.prefillN)) at N = \(s.prefillN); over every tier, N and residency q4_0 is faster in \(wins.count) of "
-            + "\(all.count) cases, q4_K in \(losses.count), and \(ties) are ties within \(Cell.percent(FormatRatio.tieBand))."
+        headline = Self.text("headline", [
+            "tier": widest, "residencies": Residency.allCases.map(\.rawValue).joined(separator: " / "),
+            "decode_ratios": byResidency(s.decodeN), "decode_n": String(s.decodeN),
+            "prefill_ratios": byResidency(s.prefillN), "prefill_n": String(s.prefillN),
+            "wins": String(wins.count), "cases": String(all.count), "losses": String(losses.count), "ties": String(ties),
+            "tie": Cell.percent(FormatRatio.tieBand),
+        ])
 
         conclusion = [
             Self.verdict(wins: wins, losses: losses, ties: ties, total: all.count),
@@ -59,89 +65,83 @@ struct UnpackingFindings {
 
     /// Plainly: where q4_0 beats q4_K and by how much.
     static func verdict(wins: [FormatRatio], losses: [FormatRatio], ties: Int, total: Int) -> String {
-        var text = "**Does q4_0 beat q4_K?** "
-        if wins.isEmpty {
-            text += "In none of the \(total) cases. "
+        var findings: [String] = []
+        if let best = wins.max(by: { $0.ratio < $1.ratio }) {
+            findings.append(text("verdict.some", ["wins": String(wins.count), "cases": String(total), "list": wins.map(describe).joined(separator: ", "),
+                                                  "best": Cell.ratio(best.ratio), "tier": best.tier, "n": String(best.n),
+                                                  "residency": best.residency.rawValue]))
         } else {
-            let best = wins.max { $0.ratio < $1.ratio }!
-            text += "In \(wins.count) of \(total) cases: \(wins.map(describe).joined(separator: ", ")); the largest lead is \(Cell.ratio(best.ratio)) (\(best.tier), N = \(best.n), weights in \(best.residency.rawValue)). "
+            findings.append(text("verdict.none", ["cases": String(total)]))
         }
-        if !losses.isEmpty {
-            let worst = losses.min { $0.ratio < $1.ratio }!
-            text += "q4_K is faster in \(losses.count): \(losses.map(describe).joined(separator: ", ")), by up to \(Cell.ratio(1 / worst.ratio)). "
+        if let worst = losses.min(by: { $0.ratio < $1.ratio }) {
+            findings.append(text("verdict.losses", ["losses": String(losses.count), "list": losses.map(describe).joined(separator: ", "),
+                                                    "worst": Cell.ratio(1 / worst.ratio)]))
         }
-        if ties > 0 { text += "\(ties == 1 ? "The other case is" : "The other \(ties) are") within \(Cell.percent(FormatRatio.tieBand)) (a tie)." }
-        return text
+        if ties > 0 { findings.append(text(ties == 1 ? "verdict.tie" : "verdict.ties", ["ties": String(ties), "tie": Cell.percent(FormatRatio.tieBand)])) }
+        return text("verdict", ["findings": findings.joined(separator: " ")])
     }
 
     /// Decode at the widest tier: does the gap show in cache (unpacking) or in DRAM (bytes)?
     static func source(_ a: UnpackingAnalysis, widest: String, n: Int, readGBps: Double?) -> String {
-        var text = "**Unpacking or bytes (\(widest), N = \(n)).** "
-        guard let inCache = a.ratio(widest, .l2, n: n, "q4_0", over: "q4_K"), let dram = a.ratio(widest, .dram, n: n, "q4_0", over: "q4_K"),
+        func section(_ findings: [String]) -> String { text("source", ["tier": widest, "n": String(n), "findings": findings.joined(separator: " ")]) }
+        guard let gap = gap(a, widest: widest, n: n), let inCache = a.ratio(widest, .l2, n: n, "q4_0", over: "q4_K"),
+              let dram = a.ratio(widest, .dram, n: n, "q4_0", over: "q4_K"),
               let q40 = a.lookup(widest, "q4_0", .dram, n: n), let q4K = a.lookup(widest, "q4_K", .dram, n: n) else {
-            return text + "q4_0 and q4_K were not both timed in L2 and DRAM."
+            return section([text("source.missing")])
         }
         let l3 = a.ratio(widest, .l3, n: n, "q4_0", over: "q4_K")
-        text += "With the weights in L2 q4_0 runs \(Cell.ratio(inCache.ratio)) q4_K's rate\(l3.map { ", in L3 \(Cell.ratio($0.ratio))" } ?? ""), in DRAM \(Cell.ratio(dram.ratio)). "
+        var findings = [text("source.ratios", ["l2": Cell.ratio(inCache.ratio), "dram": Cell.ratio(dram.ratio),
+                                               "l3": l3.map { text("source.l3", ["ratio": Cell.ratio($0.ratio)]) } ?? ""])]
         var bound: (Bool, Bool)?
         if let readGBps {
             let f0 = q40.weightGBps / readGBps, fK = q4K.weightGBps / readGBps
             bound = (f0 >= boundFraction, fK >= boundFraction)
-            text += "In DRAM q4_0 streams \(Cell.fixed(q40.weightGBps)) GB/s and q4_K \(Cell.fixed(q4K.weightGBps)) GB/s of weights, \(Cell.percent(f0)) and \(Cell.percent(fK)) of the \(Cell.fixed(readGBps)) GB/s read bandwidth"
-                + (max(f0, fK) > 1.1 ? " (more than the probe measured: it ran at another moment on a shared machine, or its single stream reads less efficiently than the kernels). " : ". ")
+            findings.append(text("source.streams", [
+                "q4_0_gbps": Cell.fixed(q40.weightGBps), "q4_K_gbps": Cell.fixed(q4K.weightGBps), "q4_0_fraction": Cell.percent(f0),
+                "q4_K_fraction": Cell.percent(fK), "gbps": Cell.fixed(readGBps), "probe": max(f0, fK) > 1.1 ? " " + text("source.probe-below") : "",
+            ]))
         }
-        switch (inCache.winner != nil, dram.winner != nil) {
-        case (true, false):
-            text += "The gap shows in cache, where the kernels are compute-bound, and closes in DRAM, where both formats move the same 4.5 bits per weight: it is the cost of unpacking, which memory traffic hides once the weights come from DRAM."
-        case (false, false):
-            text += "There is no gap in cache or in DRAM: with these kernels unpacking q4_K costs no more than unpacking q4_0, and in DRAM both move the same bytes."
+        let slower = dram.ratio > 1 ? "q4_K" : "q4_0", percent = Cell.percent(boundFraction)
+        switch (gap.inCache, gap.inDRAM) {
+        case (true, false): findings.append(text("source.cacheOnly"))
+        case (false, false): findings.append(text("source.none"))
         case (true, true):
-            let slower = dram.ratio > 1 ? "q4_K" : "q4_0"
             if let bound, bound.0 && bound.1 {
-                text += "The gap persists in DRAM although both stream at \(Cell.percent(boundFraction)) of the read bandwidth or more: with the same bytes to move, \(slower)'s kernel keeps less of the memory bus busy, so part of its unpacking cost still shows."
+                findings.append(text("source.both.bound", ["bound": percent, "slower": slower]))
             } else {
-                text += "The gap persists in DRAM: \(slower) does not keep up with memory\(bound == nil ? "" : " (below \(Cell.percent(boundFraction)) of the read bandwidth)"), so its unpacking is slower than the memory traffic even there."
+                findings.append(text("source.both", ["slower": slower, "below": bound == nil ? "" : " " + text("source.both.below", ["bound": percent])]))
             }
-        case (false, true):
-            text += "The formats tie in cache but not in DRAM: the unpacking costs the same, so the difference comes from how each kernel's memory accesses stream (prefetch, block layout), which this run cannot separate."
+        case (false, true): findings.append(text("source.dramOnly"))
         }
-        return text
+        return section(findings)
     }
 
     /// q4_0 against q8_0: fewer bytes against simpler unpacking.
     static func bytes(_ a: UnpackingAnalysis, widest: String, n: Int) -> String {
         guard let dram = a.ratio(widest, .dram, n: n, "q4_0", over: "q8_0"), let inCache = a.ratio(widest, .l2, n: n, "q4_0", over: "q8_0") else { return "" }
         let byteRatio = GGMLType.q8_0.bitsPerWeight / GGMLType.q4_0.bitsPerWeight
-        var text = "**q4_0 against q8_0 (\(widest), N = \(n)).** In DRAM q4_0 multiplies \(Cell.ratio(dram.ratio)) q8_0's weights per ns (bytes alone would give \(Cell.ratio(byteRatio))); with the weights in L2, \(Cell.ratio(inCache.ratio)). "
+        var findings: [String] = []
         if dram.ratio > byteRatio * (1 + FormatRatio.tieBand), let q8 = a.lookup(widest, "q8_0", .dram, n: n) {
-            text += "In DRAM q4_0's lead is larger than the bytes explain: q8_0's kernel streams only \(Cell.fixed(q8.weightGBps)) GB/s of weights there, so it is not at the memory roof either. "
+            findings.append(text("bytes.q8-slow", ["gbps": Cell.fixed(q8.weightGBps)]))
         }
-        if inCache.ratio < dram.ratio - FormatRatio.tieBand {
-            text += "Where the weights come from memory, fewer bytes win; in cache, q8_0's simpler unpacking (one byte per weight, no nibble split) wins part or all of that back."
-        } else {
-            text += "q4_0's lead does not shrink in cache: q8_0's extra bytes cost it time even from L2 (cache bandwidth is finite too), more than q4_0's nibble unpacking costs."
-        }
-        return text
+        findings.append(text(inCache.ratio < dram.ratio - FormatRatio.tieBand ? "bytes.cache-wins-back" : "bytes.lead-holds"))
+        return text("bytes", ["tier": widest, "n": String(n), "dram": Cell.ratio(dram.ratio), "bytes": Cell.ratio(byteRatio),
+                              "l2": Cell.ratio(inCache.ratio), "findings": findings.joined(separator: " ")])
     }
 
     /// Prefill at the widest tier: compute-bound, so does the residency still matter?
     static func prefill(_ a: UnpackingAnalysis, widest: String, n: Int) -> String {
         let cells = Residency.allCases.compactMap { r in a.ratio(widest, r, n: n, "q4_0", over: "q4_K").map { "\(r.rawValue) \(Cell.ratio($0.ratio))" } }
         guard !cells.isEmpty else { return "" }
-        var text = "**Prefill (\(widest), N = \(n)).** q4_0 over q4_K: \(cells.joined(separator: ", ")). "
+        var findings: [String] = []
         let methods = ["q4_0", "q4_K"].compactMap { f in a.lookup(widest, f, .l3, n: n).map { "\(f) \($0.method)" } }
-        if !methods.isEmpty { text += "Fastest kernels (weights in L3): \(methods.joined(separator: ", ")). " }
+        if !methods.isEmpty { findings.append(text("prefill.methods", ["methods": methods.joined(separator: ", ")])) }
         if let l2 = a.lookup(widest, "q4_0", .l2, n: n)?.gflops, let dram = a.lookup(widest, "q4_0", .dram, n: n)?.gflops, l2 > 0, dram > 0 {
             let spread = max(l2, dram) / min(l2, dram) - 1
-            if l2 * (1 + 3 * FormatRatio.tieBand) < dram {
-                text += "q4_0 runs \(Cell.percent(spread)) slower with its weights in L2 than in DRAM: at N = \(n) every call quantizes K·N activations that only M rows share, and the L2-sized matrix has the fewest rows, so this is an effect of the matrix's size, not of where its weights live."
-            } else if spread < 3 * FormatRatio.tieBand {
-                text += "q4_0's GFLOP/s differs by only \(Cell.percent(spread)) between weights in L2 and in DRAM: with each weight reused for \(n) columns the kernels are compute-bound, and the format comparison is one of inner loops, not bytes."
-            } else {
-                text += "q4_0's GFLOP/s is \(Cell.percent(spread)) higher with its weights in L2 than in DRAM: even at this N the weights' residency matters to these kernels."
-            }
+            let name = l2 * (1 + 3 * FormatRatio.tieBand) < dram ? "prefill.l2-slower" : spread < 3 * FormatRatio.tieBand ? "prefill.same" : "prefill.l2-faster"
+            findings.append(text(name, ["spread": Cell.percent(spread), "n": String(n)]))
         }
-        return text
+        return text("prefill", ["tier": widest, "n": String(n), "ratios": cells.joined(separator: ", "), "findings": findings.joined(separator: " ")])
     }
 
     /// How the q4_0 / q4_K gap (weights in L2) changes from the narrowest tier to the widest.
@@ -149,15 +149,10 @@ struct UnpackingFindings {
         let ratios = tiers.compactMap { a.ratio($0, .l2, n: n, "q4_0", over: "q4_K") }
         let simd = ratios.filter { simdTiers.contains($0.tier) }
         guard let first = simd.first, let last = simd.last, simd.count > 1 else { return "" }
-        var text = "**Tiers (weights in L2, N = \(n)).** q4_0 over q4_K: \(ratios.map { "\($0.tier) \(Cell.ratio($0.ratio))" }.joined(separator: ", ")). "
-        if abs(last.ratio - 1) + FormatRatio.tieBand < abs(first.ratio - 1) {
-            text += "The gap is widest in \(first.tier) code and narrows with wider vectors: the wide kernels hide q4_K's extra unpacking work that simpler code pays in full."
-        } else if abs(last.ratio - 1) > abs(first.ratio - 1) + FormatRatio.tieBand {
-            text += "The gap grows with wider vectors: q4_0's loop gains more from the width than q4_K's."
-        } else {
-            text += "The gap stays about the same from \(first.tier) to \(last.tier)."
-        }
-        return text
+        let name = abs(last.ratio - 1) + FormatRatio.tieBand < abs(first.ratio - 1) ? "tiers.narrows"
+            : abs(last.ratio - 1) > abs(first.ratio - 1) + FormatRatio.tieBand ? "tiers.grows" : "tiers.same"
+        return text("tiers.trend", ["n": String(n), "ratios": ratios.map { "\($0.tier) \(Cell.ratio($0.ratio))" }.joined(separator: ", "),
+                                    "finding": text(name, ["first": first.tier, "last": last.tier])])
     }
 
     static func gap(_ a: UnpackingAnalysis, widest: String, n: Int) -> Gap? {
@@ -177,20 +172,15 @@ struct UnpackingFindings {
     static func paper(_ a: UnpackingAnalysis, widest: String, n: Int, prefillN: Int) -> String {
         let ratios = Residency.allCases.compactMap { a.ratio(widest, $0, n: n, "q4_0", over: "q4_K") }
         let faster = ratios.filter { $0.winner == "q4_0" }.count, slower = ratios.filter { $0.winner == "q4_K" }.count
-        var text = "**Against the paper.** Song et al. found q4_0 faster than q4_K on their CPUs because q4_K costs more to unpack, with llama.cpp's kernels. "
-        switch agreement(a, widest: widest, n: n) {
-        case .agrees:
-            text += "This CPU agrees for decode: with \(widest) at N = \(n) q4_0 is faster in \(faster) of \(ratios.count) residencies."
-        case .reverses:
-            text += "This CPU reverses it for decode: with \(widest) at N = \(n) q4_K is faster in \(slower) of \(ratios.count) residencies. Our q4_K kernels are not llama.cpp's, so this says how these kernels compare on this CPU, not that the paper's measurement is wrong."
-        case .doesNotReproduce:
-            text += "This CPU does not reproduce it for decode: with \(widest) at N = \(n) q4_0 is faster in \(faster) and q4_K in \(slower) of \(ratios.count) residencies, the rest ties. The difference the paper saw depends on the kernels (ours are not llama.cpp's) and on the CPU, and neither is the paper's here."
-        }
+        let verdict = text("paper.\(agreement(a, widest: widest, n: n))", ["tier": widest, "n": String(n), "faster": String(faster),
+                                                                         "slower": String(slower), "count": String(ratios.count)])
+        var prefillText = ""
         let prefill = Residency.allCases.compactMap { a.ratio(widest, $0, n: prefillN, "q4_0", over: "q4_K") }
         if !prefill.isEmpty {
             let pf = prefill.filter { $0.winner == "q4_0" }.count, ps = prefill.filter { $0.winner == "q4_K" }.count
-            text += " At N = \(prefillN), of \(prefill.count) residencies q4_0 is faster in \(pf), q4_K in \(ps), and \(prefill.count - pf - ps) tie; there our q4_K tiled kernel unpacks the scales once, when it repacks the weights, not in the loop."
+            prefillText = " " + text("paper.prefill", ["n": String(prefillN), "count": String(prefill.count), "faster": String(pf),
+                                                       "slower": String(ps), "ties": String(prefill.count - pf - ps)])
         }
-        return text
+        return text("paper", ["verdict": verdict, "prefill": prefillText])
     }
 }
