@@ -3,7 +3,7 @@ import QuantFormats
 
 /// The worked example of the README's "Add a kernel variant in one file": q8_0 x q8_0 in plain Swift, one or two
 /// weight rows per pass, so that each activation block loaded serves both rows. This one registration puts the
-/// variant and its threaded form in `list`, `bench`, `check`, `tune` and the model's dispatcher.
+/// variant and its threaded form in `list`, `bench`, `check`, `tune` and (when tuning picks it) the model.
 public enum ExampleKernels {
     public static var all: [KernelVariant] {
         KernelVariant.singleAndThreaded(
