@@ -23,7 +23,8 @@ import QuantFormats
     @Test func idsNameOperandsInstructionSetAndMethod() {
         for v in KernelCatalog.registry.variants {
             let parts = v.id.split(separator: ".").map(String.init)
-            #expect(parts == ["\(v.weightType.name)x\(v.activationType.name)", v.instructionSet.rawValue, v.identity.label], "\(v.id)")
+            #expect(parts == ["\(v.weightType.name)x\(v.activationType.name)", v.instructionSet.rawValue, v.identity.label]
+                        + (v.identity.tag.map { [$0] } ?? []), "\(v.id)")
             #expect(v.identity.label.hasSuffix("threaded") == (v.threading == .threaded), "\(v.id)")
             #expect(v.parameters.contains { $0.name == .threads } == (v.threading == .threaded), "\(v.id): threads iff threaded")
         }
