@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 // Instruction-set targets get their compile flags only when the package is built on x86-64; elsewhere (arm64) their
@@ -15,6 +16,12 @@ let avx512Flags: [SwiftSetting] = [.unsafeFlags([
 let avx2Flags: [SwiftSetting] = []
 let avx512Flags: [SwiftSetting] = []
 #endif
+
+// Each experiment's notebook template (Experiments/NAME/notebook.md) reaches the binary through
+// NotebookTemplatePlugin, not as a source or resource, so the Experiments target excludes every one found.
+let notebookTemplates = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/Experiments")) ?? [])
+    .map { "\($0)/notebook.md" }
+    .filter { FileManager.default.fileExists(atPath: Context.packageDirectory + "/Experiments/" + $0) }
 
 // Module graph (lowest first):
 //   QuantFormats      GGML types, block layouts, reference quantizers and block dot products
@@ -78,9 +85,8 @@ let package = Package(
         .target(name: "Experiments",
                 dependencies: ["QuantLabCLI", "QuantFormats", "GGUF", "KernelCore", "KernelCatalog", "Tuner", "Model", "CZlib"],
                 path: "Experiments",
-                // Side-by-side runs against llama.cpp's tools: shell and Python, outside the package. The notebooks' words
-                // (notebook.md) reach the binary through the plugin.
-                exclude: ["accuracy", "kernels", "model-speed", "llama-quantize-parity", "tuning-check", "lib", "roofline/notebook.md", "unpacking/notebook.md"],
+                // Side-by-side runs against llama.cpp's tools: shell and Python, outside the package.
+                exclude: ["accuracy", "kernels", "model-speed", "llama-quantize-parity", "tuning-check", "lib"] + notebookTemplates,
                 plugins: ["NotebookTemplatePlugin"]),
         .executableTarget(name: "quantlab", dependencies: ["QuantLabCLI", "Experiments"]),
         // Fuzzing (Tests/Fuzz/run.sh builds quantlab-fuzz with libFuzzer); the plain build replays inputs.

@@ -1,4 +1,5 @@
-/// The notebook's prose: the headline and the conclusion, each claim decided by the measured results.
+/// The notebook's headline, conclusion and limitations, each claim decided by the measured results; the words are the
+/// fragments of `notebook.md`.
 struct CompressibilityFindings {
     let report: CompressibilityResults
     /// The real codes (or every dataset when no real ones were measured).
@@ -9,6 +10,8 @@ struct CompressibilityFindings {
     static let slightSaving = 0.15
     /// A load-time saving at the slowest typical storage above which compression clearly pays (a third or more).
     static let substantialSaving = 1.0 / 3
+
+    static let text = NotebookText(experiment: "compressibility")
 
     init(_ report: CompressibilityResults) {
         self.report = report
@@ -32,17 +35,22 @@ struct CompressibilityFindings {
     }
 
     var headline: String {
-        let parts = real.compactMap { d in
-            d.best.map { "\(d.format) by \(Cell.percent(Self.spaceSaving($0.ratio), 1)) (\($0.codec); order-0 bound \(Cell.percent(Self.spaceSaving(d.idealRatio), 1)))" }
+        let text = Self.text
+        let parts: [String] = real.compactMap { d -> String? in
+            d.best.map {
+                text("headline.format", ["format": d.format, "saving": Cell.percent(Self.spaceSaving($0.ratio), 1), "codec": $0.codec,
+                                         "bound": Cell.percent(Self.spaceSaving(d.idealRatio), 1)])
+            }
         }
         let largest = real.compactMap { $0.best.map { Self.spaceSaving($0.ratio) } }.max() ?? 0
         let breakEven = real.compactMap { Self.bestBreakEven($0)?.breakEvenSequentialGBps }.max() ?? 0
         let model = report.realModel.map { " " + ($0.split(separator: ".").first.map(String.init) ?? $0) } ?? ""
-        let storage = "typical \(slowestStorage.name) (~\(Cell.fixed(slowestStorage.gigabytesPerSecond, 1)) GB/s)"
-        return "Lossless codecs shrink the real\(model) codes \(largest < Self.slightSaving ? "only slightly" : "substantially"): "
-            + parts.joined(separator: ", ")
-            + "; loading them compressed pays only on storage slower than \(Cell.fixed(breakEven, 2)) GB/s (read, then decompress), "
-            + (breakEven > slowestStorage.gigabytesPerSecond ? "which includes \(storage)." : "slower than even \(storage).")
+        let storage = text("headline.storage", ["name": slowestStorage.name, "gbps": Cell.fixed(slowestStorage.gigabytesPerSecond, 1)])
+        return text("headline", [
+            "model": model, "degree": text(largest < Self.slightSaving ? "headline.slight" : "headline.substantial"),
+            "formats": parts.joined(separator: ", "), "break_even": Cell.fixed(breakEven, 2),
+            "storage": text(breakEven > slowestStorage.gigabytesPerSecond ? "headline.includes" : "headline.slower", ["storage": storage]),
+        ])
     }
 
     var conclusion: String {

@@ -12,10 +12,10 @@ import Testing
         #expect(text("threads.caption", ["ns": "1, 2", "threads": "2"]).hasPrefix("Best kernel per format at N = 1, 2"))
     }
 
-    /// Every experiment's template is embedded, parses without repeated names, and the fragments the roofline
-    /// findings choose by verdict all exist.
+    /// Every experiment's template is embedded, parses without repeated names, and the fragments the findings
+    /// choose by verdict all exist.
     @Test func everyTemplateIsEmbeddedAndWellFormed() {
-        #expect(NotebookTemplates.text.keys.contains("roofline"))
+        #expect(Set(NotebookTemplates.text.keys) == ["roofline", "unpacking", "bottleneck", "tuning", "compressibility", "bits-vs-quality"])
         for (experiment, template) in NotebookTemplates.text {
             let parsed = NotebookText.parse(template)
             #expect(parsed.duplicates.isEmpty, "\(experiment): \(parsed.duplicates)")
@@ -24,6 +24,13 @@ import Testing
         let roofline = NotebookText(experiment: "roofline")
         for verdict in RooflineFindings.DecodeFinding.Verdict.allCases {
             #expect(roofline.fragments["decode.\(verdict.rawValue)"] != nil, "\(verdict)")
+        }
+        let bottleneck = BottleneckExperiment.text
+        for movement in BottleneckExperiment.Movement.allCases {
+            #expect(bottleneck.fragments["movement.\(movement.rawValue)"] != nil, "\(movement)")
+        }
+        for cost in BottleneckExperiment.UnpackCost.allCases {
+            #expect(bottleneck.fragments["unpack.\(cost.rawValue)"] != nil, "\(cost)")
         }
     }
 }
