@@ -31,5 +31,6 @@ extension BlockLayout {
 
 /// Every block layout the lab implements (weights and activations), in `FormatTraits.all` order.
 public let blockLayouts: [any BlockLayout.Type] = [
-    Q4_0.self, Q4_1.self, Q5_0.self, Q8_0.self, Q4_K.self, Q6_K.self, Q8_1.self, Q8_K.self,
+    Q4_0.self, Q4_1.self, Q5_0.self, Q5_1.self, Q8_0.self, Q2_K.self, Q3_K.self, Q4_K.self, Q5_K.self, Q6_K.self,
+    IQ4_NL.self, IQ4_XS.self, Q8_1.self, Q8_K.self,
 ]

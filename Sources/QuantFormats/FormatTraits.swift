@@ -61,7 +61,7 @@ extension FormatTraits {
     /// Traits of every format the lab implements.
     public static let all: [FormatTraits] = [
         .f32, .f16, .bf16,
-        .q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K,
+        .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_nl, .iq4_xs,
         .q8_1, .q8_K,
     ]
 

@@ -58,73 +58,16 @@ public enum Q4_K: BlockLayout {
         return (low, high)
     }
 
-    /// `quantize_row_q4_K_ref`: each sub-block gets its best (scale, min) from `fitAffineScale` with weights
-    /// sqrt(mean x^2) + |x|; the largest scale and largest min of the super-block become d and dmin (over 63), the
-    /// per-sub-block values are rounded to 6 bits, and the weights are requantized with the rounded scales.
+    /// `quantize_row_q4_K_ref`: `AffineSuperBlockFit` with 4-bit codes, then the codes two nibbles to a byte.
     public static let quantize: QuantizeRow = { x, y, count in
         precondition(count % blockSize == 0, "q4_K rows are whole blocks of 256")
-        var codes = [UInt8](repeating: 0, count: blockSize)
-        var scratch = [UInt8](repeating: 0, count: subBlockSize)
-        var weights = [Float](repeating: 0, count: subBlockSize)
-        var scales = [Float](repeating: 0, count: subBlocks)
-        var mins = [Float](repeating: 0, count: subBlocks)
+        var fit = AffineSuperBlockFit()
         for block in 0..<count / blockSize {
-            let xb = x + block * blockSize, out = y + block * bytesPerBlock
-            var maxScale: Float = 0, maxMin: Float = 0
-            for s in 0..<subBlocks {
-                let xs = xb + s * subBlockSize
-                var sumOfSquares: Float = 0
-                for l in 0..<subBlockSize { sumOfSquares += xs[l] * xs[l] }
-                let rms = (sumOfSquares / 32).squareRoot()
-                for l in 0..<subBlockSize { weights[l] = rms + abs(xs[l]) }
-                let fit = codes.withUnsafeMutableBufferPointer { codes in
-                    fitAffineScale(xs, weights: weights, count: subBlockSize, maxLevel: 15,
-                                   codes: codes.baseAddress! + s * subBlockSize, scratch: &scratch,
-                                   rmin: -1, rdelta: 0.1, steps: 20, useMAD: false)
-                }
-                scales[s] = fit.scale
-                mins[s] = fit.min
-                if fit.scale > maxScale { maxScale = fit.scale }
-                if fit.min > maxMin { maxMin = fit.min }
-            }
-
-            let inverseScale: Float = maxScale > 0 ? 63 / maxScale : 0
-            let inverseMin: Float = maxMin > 0 ? 63 / maxMin : 0
-            let packed = out + scalesOffset
-            for s in 0..<subBlocks {
-                // C stores nearest_int into a uint8_t before clamping, so a negative fit wraps and then clamps to 63.
-                let ls = min(63, UInt8(truncatingIfNeeded: Scalars.nearestInt(inverseScale * scales[s])))
-                let lm = min(63, UInt8(truncatingIfNeeded: Scalars.nearestInt(inverseMin * mins[s])))
-                if s < 4 {
-                    packed.storeBytes(of: ls, toByteOffset: s, as: UInt8.self)
-                    packed.storeBytes(of: lm, toByteOffset: s + 4, as: UInt8.self)
-                } else {
-                    packed.storeBytes(of: (ls & 0x0f) | ((lm & 0x0f) << 4), toByteOffset: s + 4, as: UInt8.self)
-                    packed.storeBytes(of: packed.load(fromByteOffset: s - 4, as: UInt8.self) | ((ls >> 4) << 6),
-                                      toByteOffset: s - 4, as: UInt8.self)
-                    packed.storeBytes(of: packed.load(fromByteOffset: s, as: UInt8.self) | ((lm >> 4) << 6),
-                                      toByteOffset: s, as: UInt8.self)
-                }
-            }
-            out.storeHalf(maxScale / 63, at: scaleOffset)
-            out.storeHalf(maxMin / 63, at: minimumOffset)
-
-            // Requantize against the scales as stored; a sub-block whose scale rounds to 0 keeps the codes of its fit.
-            let d = UnsafeRawPointer(out).half(at: scaleOffset), dmin = UnsafeRawPointer(out).half(at: minimumOffset)
-            for s in 0..<subBlocks {
-                let (scale, minimum) = scaleAndMin(s, UnsafeRawPointer(packed))
-                let subScale = d * Float(scale)
-                if subScale == 0 { continue }
-                let subMin = dmin * Float(minimum)
-                for l in 0..<subBlockSize {
-                    let q = Scalars.nearestInt((xb[s * subBlockSize + l] + subMin) / subScale)
-                    codes[s * subBlockSize + l] = UInt8(truncatingIfNeeded: max(0, min(15, q)))
-                }
-            }
-
+            let out = y + block * bytesPerBlock
+            fit.fit(x + block * blockSize, into: out, maxLevel: 15, rmin: -1, steps: 20)
             for chunk in 0..<blockSize / 64 {
                 for l in 0..<32 {
-                    let byte = codes[64 * chunk + l] | (codes[64 * chunk + 32 + l] << 4)
+                    let byte = fit.codes[64 * chunk + l] | (fit.codes[64 * chunk + 32 + l] << 4)
                     out.storeBytes(of: byte, toByteOffset: quantsOffset + 32 * chunk + l, as: UInt8.self)
                 }
             }
@@ -183,75 +126,6 @@ public enum Q4_K: BlockLayout {
         for l in 0..<8 { sum += laneSums[l] }
         return sum
     }
-}
-
-/// ggml's `make_qkx2_quants`: the scale and minimum (x ~ scale * q - min, q in 0...maxLevel, min >= 0) with the least
-/// weighted squared (or absolute, `useMAD`) error, trying the plain min/max fit and then `steps + 1` least-squares fits
-/// seeded from iscale = (maxLevel + rmin + rdelta * i) / (max - min). Writes the codes of the best fit to `codes`.
-/// Every float operation is in ggml's order, since the choice between fits is a comparison of rounded errors.
-func fitAffineScale(_ x: UnsafePointer<Float>, weights: [Float], count n: Int, maxLevel: Int32,
-                    codes: UnsafeMutablePointer<UInt8>, scratch: inout [UInt8],
-                    rmin: Float, rdelta: Float, steps: Int, useMAD: Bool) -> (scale: Float, min: Float) {
-    let levels = Float(maxLevel)
-    var lo = x[0], hi = x[0]
-    var sumW = weights[0]
-    var sumX = sumW * x[0]
-    for i in 1..<n {
-        if x[i] < lo { lo = x[i] }
-        if x[i] > hi { hi = x[i] }
-        let w = weights[i]
-        sumW += w
-        sumX += w * x[i]
-    }
-    if lo > 0 { lo = 0 }
-    if hi == lo {
-        for i in 0..<n { codes[i] = 0 }
-        return (0, -lo)
-    }
-    var iscale = levels / (hi - lo)
-    var scale = 1 / iscale
-    var bestError: Float = 0
-    for i in 0..<n {
-        let l = Scalars.nearestInt(iscale * (x[i] - lo))
-        codes[i] = UInt8(truncatingIfNeeded: max(0, min(maxLevel, l)))
-        var diff = scale * Float(codes[i]) + lo - x[i]
-        diff = useMAD ? abs(diff) : diff * diff
-        bestError += weights[i] * diff
-    }
-    if steps < 1 { return (scale, -lo) }
-    for step in 0...steps {
-        iscale = (rmin + rdelta * Float(step) + levels) / (hi - lo)
-        var sumL: Float = 0, sumL2: Float = 0, sumXL: Float = 0
-        for i in 0..<n {
-            let l = max(0, min(maxLevel, Scalars.nearestInt(iscale * (x[i] - lo))))
-            scratch[i] = UInt8(truncatingIfNeeded: l)
-            let w = weights[i], fl = Float(l)
-            sumL += w * fl
-            sumL2 += w * fl * fl
-            sumXL += w * fl * x[i]
-        }
-        let det = sumW * sumL2 - sumL * sumL
-        guard det > 0 else { continue }
-        var thisScale = (sumW * sumXL - sumX * sumL) / det
-        var thisMin = (sumL2 * sumX - sumL * sumXL) / det
-        if thisMin > 0 {
-            thisMin = 0
-            thisScale = sumXL / sumL2
-        }
-        var error: Float = 0
-        for i in 0..<n {
-            var diff = thisScale * Float(scratch[i]) + thisMin - x[i]
-            diff = useMAD ? abs(diff) : diff * diff
-            error += weights[i] * diff
-        }
-        if error < bestError {
-            for i in 0..<n { codes[i] = scratch[i] }
-            bestError = error
-            scale = thisScale
-            lo = thisMin
-        }
-    }
-    return (scale, -lo)
 }
 
 extension FormatTraits {

@@ -10,15 +10,22 @@ import TestSupport
         .q4_0: [("d", 2), ("qs", 16)],
         .q4_1: [("d", 2), ("m", 2), ("qs", 16)],
         .q5_0: [("d", 2), ("qh", 4), ("qs", 16)],
+        .q5_1: [("d", 2), ("m", 2), ("qh", 4), ("qs", 16)],
         .q8_0: [("d", 2), ("qs", 32)],
         .q8_1: [("d", 2), ("s", 2), ("qs", 32)],
+        .q2_K: [("scales", 16), ("qs", 64), ("d", 2), ("dmin", 2)],
+        .q3_K: [("hmask", 32), ("qs", 64), ("scales", 12), ("d", 2)],
         .q4_K: [("d", 2), ("dmin", 2), ("scales", 12), ("qs", 128)],
+        .q5_K: [("d", 2), ("dmin", 2), ("scales", 12), ("qh", 32), ("qs", 128)],
         .q6_K: [("ql", 128), ("qh", 64), ("scales", 16), ("d", 2)],
         .q8_K: [("d", 4), ("qs", 256), ("bsums", 32)],
+        .iq4_nl: [("d", 2), ("qs", 16)],
+        .iq4_xs: [("d", 2), ("scales_h", 2), ("scales_l", 4), ("qs", 128)],
     ]
     /// Bits per weight as llama.cpp reports them.
     static let ggmlBitsPerWeight: [GGMLType: Double] = [
-        .q4_0: 4.5, .q4_1: 5, .q5_0: 5.5, .q8_0: 8.5, .q8_1: 9, .q4_K: 4.5, .q6_K: 6.5625, .q8_K: 9.125,
+        .q4_0: 4.5, .q4_1: 5, .q5_0: 5.5, .q5_1: 6, .q8_0: 8.5, .q8_1: 9, .q2_K: 2.625, .q3_K: 3.4375, .q4_K: 4.5,
+        .q5_K: 5.5, .q6_K: 6.5625, .q8_K: 9.125, .iq4_nl: 4.5, .iq4_xs: 4.25,
     ]
 
     @Test(arguments: blockLayouts.map { $0.type.name })

@@ -6,7 +6,8 @@ import TestSupport
 @Suite struct FormatTraitsTests {
     /// ggml's block sizes, from `ggml-common.h` static asserts.
     static let ggmlBytesPerBlock: [GGMLType: Int] = [
-        .q4_0: 18, .q4_1: 20, .q5_0: 22, .q8_0: 34, .q4_K: 144, .q6_K: 210, .q8_1: 36, .q8_K: 292,
+        .q4_0: 18, .q4_1: 20, .q5_0: 22, .q5_1: 24, .q8_0: 34, .q2_K: 84, .q3_K: 110, .q4_K: 144, .q5_K: 176,
+        .q6_K: 210, .iq4_nl: 18, .iq4_xs: 136, .q8_1: 36, .q8_K: 292,
         .f32: 4, .f16: 2, .bf16: 2,
     ]
 

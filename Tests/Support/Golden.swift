@@ -33,13 +33,14 @@ public enum Golden {
         Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil)!
     }
 
-    static let vectors: Vectors = {
-        let data = try! Data(contentsOf: fixtureURL("ggml-quant-vectors.json"))
+    /// ggml's vectors for the first six formats, then for q5_1, q2_K, q3_K, q5_K, iq4_nl and iq4_xs.
+    static let vectors: [Vectors] = ["ggml-quant-vectors.json", "ggml-quant-vectors-2.json"].map { name in
+        let data = try! Data(contentsOf: fixtureURL(name))
         return try! JSONDecoder().decode(Vectors.self, from: data)
-    }()
+    }
 
-    public static var quantizeCases: [QuantizeCase] { vectors.quantize }
-    public static var dotCases: [DotCase] { vectors.dot }
+    public static var quantizeCases: [QuantizeCase] { vectors.flatMap(\.quantize) }
+    public static var dotCases: [DotCase] { vectors.flatMap(\.dot) }
 
     /// Bytes from a hex string.
     public static func bytes(_ hex: String) -> [UInt8] {
