@@ -9,7 +9,8 @@ in ANCHOR_DIR/model are reused), then the tensor order, every tensor's type and 
 file's size and CRC-32."""
 import json, os, subprocess, sys, tempfile, zlib
 
-MIXES = ["Q4_0", "Q4_1", "Q5_0", "Q8_0", "Q4_K_S", "Q4_K_M", "Q6_K"]
+MIXES = ["Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S",
+         "Q5_K_M", "Q6_K", "IQ4_NL", "IQ4_XS"]
 
 def layout(quantlab, path):
     out = subprocess.run([quantlab, "inspect", path, "--json", "--array-limit", "0"], check=True, capture_output=True).stdout

@@ -1,6 +1,6 @@
 import QuantFormats
 
-/// A format of 32-value blocks (q4_0, q4_1, q5_0, q8_0), whose portable kernel is its unpacking: how a block's
+/// A format of 32-value blocks (q4_0, q4_1, q5_0, q5_1, q8_0, iq4_nl), whose portable kernel is its unpacking: how a block's
 /// codes decode into 16-bit lanes and how a quad's integer totals become floats. The loop over a row's quads of
 /// blocks is `accumulateRow` below, one for all of them, specialised per format.
 protocol PortableBlockFormat: PortableRowFormat {
@@ -80,5 +80,25 @@ extension OffsetCodesFormat {
     @inline(__always)
     static func contribution(_ totals: SIMD4<Int32>, _ scales: SIMD4<Float>, laneA: SIMD4<Float>, laneB: SIMD4<Float>) -> SIMD4<Float> {
         (scales * laneA) * (SIMD4<Float>(totals) - laneB)
+    }
+}
+
+/// The formats with a stored minimum (q4_1, q5_1), dotted against q8_1: per block (d_w * d_x) * total + m_w * s,
+/// s being q8_1's precomputed d_x * sum(q_x) (laneB), as ggml.
+protocol MinimumCodesFormat: PortableBlockFormat where Terms == (scales: SIMD4<Float>, minimums: SIMD4<Float>) {
+    static var scaleOffset: Int { get }
+    static var minimumOffset: Int { get }
+}
+
+extension MinimumCodesFormat {
+    @inline(__always)
+    static func terms(_ blocks: UnsafeRawPointer, present: Int) -> (scales: SIMD4<Float>, minimums: SIMD4<Float>) {
+        (blockScales(blocks, offset: scaleOffset, present: present), blockScales(blocks, offset: minimumOffset, present: present))
+    }
+
+    @inline(__always)
+    static func contribution(_ totals: SIMD4<Int32>, _ terms: (scales: SIMD4<Float>, minimums: SIMD4<Float>),
+                             laneA: SIMD4<Float>, laneB: SIMD4<Float>) -> SIMD4<Float> {
+        (terms.scales * laneA) * SIMD4<Float>(totals) + terms.minimums * laneB
     }
 }

@@ -24,10 +24,17 @@ enum PortableQ5_0: OffsetCodesFormat {
 
     @inline(__always)
     static func decode(_ block: UnsafeRawPointer) -> Codes32 {
-        let high = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: Q5_0.highBitsOffset, as: UInt32.self))
+        fiveBitCodes(block, highBitsOffset: Q5_0.highBitsOffset, quantsOffset: Q5_0.quantsOffset)
+    }
+
+    /// The 32 codes of a block with q5_0's bit layout (also q5_1's): nibbles at `quantsOffset`, fifth bits in the
+    /// little-endian u32 at `highBitsOffset`.
+    @inline(__always)
+    static func fiveBitCodes(_ block: UnsafeRawPointer, highBitsOffset: Int, quantsOffset: Int) -> Codes32 {
+        let high = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: highBitsOffset, as: UInt32.self))
         let bitsLow = SIMD8<UInt16>(repeating: UInt16(truncatingIfNeeded: high))
         let bitsHigh = SIMD8<UInt16>(repeating: UInt16(truncatingIfNeeded: high >> 16))
-        var codes = Codes32.nibbles(block, at: Q5_0.quantsOffset)
+        var codes = Codes32.nibbles(block, at: quantsOffset)
         codes.evenLow |= fifthBit(bitsLow, evenBits, evenToTop)
         codes.oddLow |= fifthBit(bitsLow, oddBits, oddToTop)
         codes.evenHigh |= fifthBit(bitsHigh, evenBits, evenToTop)

@@ -16,9 +16,13 @@ public struct MixModel: Sendable, Equatable {
     public var tiedEmbeddings: Bool
     /// llama.cpp's 70B class (e.g. llama with 80 layers and grouped-query attention), whose `attn_v` gets q5_K.
     public var is70B: Bool
+    /// llama.cpp's `n_gqa()`: query heads per key/value head (integer division; 0 without heads). From 4 up, the
+    /// Q2_K and IQ4 mixes give `attn_v` more bits.
+    public var queriesPerKeyValueHead: Int
 
     public init(architecture: String, blockCount: Int, expertCount: Int = 0, attentionVCount: Int, tiedEmbeddings: Bool,
-                is70B: Bool = false) {
+                is70B: Bool = false, queriesPerKeyValueHead: Int = 1) {
+        self.queriesPerKeyValueHead = queriesPerKeyValueHead
         self.architecture = architecture
         self.blockCount = blockCount
         self.expertCount = expertCount
@@ -47,10 +51,10 @@ extension MixModel {
         guard blocks > 0 else { throw InputError("\(arch).block_count is \(blocks); a mix needs at least one layer") }
         let experts = try file.int("\(arch).expert_count", default: 0)
         let names = file.tensors.map(\.name)
+        let heads = (try? file.int("\(arch).attention.head_count")) ?? 0
+        let keyValueHeads = (try? file.int("\(arch).attention.head_count_kv")) ?? heads
         // The 70B class as llama.cpp's loaders assign it (by layer count, per architecture).
-        let gqa = (try? file.int("\(arch).attention.head_count")).map { heads in
-            (try? file.int("\(arch).attention.head_count_kv")).map { heads != $0 } ?? false
-        } ?? false
+        let gqa = heads > 0 && (try? file.int("\(arch).attention.head_count_kv")).map { heads != $0 } ?? false
         let is70B = switch arch {
         case "llama": blocks == 80 && gqa
         case "qwen2", "deci", "olmo": blocks == 80
@@ -59,7 +63,8 @@ extension MixModel {
         }
         self.init(architecture: arch, blockCount: blocks, expertCount: experts,
                   attentionVCount: names.filter { TensorRole(name: $0) == .attentionV }.count,
-                  tiedEmbeddings: !names.contains("output.weight"), is70B: is70B)
+                  tiedEmbeddings: !names.contains("output.weight"), is70B: is70B,
+                  queriesPerKeyValueHead: keyValueHeads > 0 ? heads / keyValueHeads : 0)
     }
 }
 

@@ -4,22 +4,46 @@ import QuantFormats
 /// file types whose every possible tensor type the lab can write on an ordinary model.
 ///
 /// A mix is a base type plus rules that give some tensors more bits: the output matrix (and the token embedding when
-/// it doubles as the output) gets q6_K, and Q4_K_M gives q6_K to `attn_v` and `ffn_down` in a third of the layers,
-/// more of them at both ends of the stack. The rules are learnt from `llama_tensor_get_type_impl` in llama.cpp's
-/// `src/llama-quant.cpp` (build 0c1e570); only the branches these seven file types can reach are written here.
+/// it doubles as the output) gets q6_K, and the _M and _L mixes give `attn_v`, `ffn_down` and `attn_output` more
+/// bits in some or all layers, more of them at both ends of the stack. The rules are learnt from
+/// `llama_tensor_get_type_impl` in llama.cpp's `src/llama-quant.cpp` (build 0c1e570); only the branches these file
+/// types can reach without an importance matrix are written here.
 public enum QuantizationMix: String, CaseIterable, Sendable {
-    case q4_0 = "Q4_0", q4_1 = "Q4_1", q5_0 = "Q5_0", q8_0 = "Q8_0"
-    case q4_K_S = "Q4_K_S", q4_K_M = "Q4_K_M", q6_K = "Q6_K"
+    case q4_0 = "Q4_0", q4_1 = "Q4_1", q5_0 = "Q5_0", q5_1 = "Q5_1", q8_0 = "Q8_0"
+    case q2_K = "Q2_K", q3_K_S = "Q3_K_S", q3_K_M = "Q3_K_M", q3_K_L = "Q3_K_L", q4_K_S = "Q4_K_S", q4_K_M = "Q4_K_M"
+    case q5_K_S = "Q5_K_S", q5_K_M = "Q5_K_M", q6_K = "Q6_K", iq4_nl = "IQ4_NL", iq4_xs = "IQ4_XS"
 
-    /// Looks a mix up by llama-quantize's name, case-insensitively (`q4_k_m` is `Q4_K_M`).
+    /// llama-quantize's aliases: a K-quant named without its size is the _M mix.
+    static let aliases: [String: QuantizationMix] = ["Q3_K": .q3_K_M, "Q4_K": .q4_K_M, "Q5_K": .q5_K_M]
+
+    /// Looks a mix up by llama-quantize's name, case-insensitively (`q4_k_m` is `Q4_K_M`, `Q4_K` too).
     public init?(name: String) {
+        if let alias = Self.aliases.first(where: { $0.key.lowercased() == name.lowercased() }) { self = alias.value; return }
         guard let mix = Self.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else { return nil }
         self = mix
     }
 
-    /// llama.cpp's `llama_ftype`, written as `general.file_type`: a mix named after its base type has that type's
-    /// (Q4_K_S is q4_K's, 14); Q4_K_M has its own, 15.
-    public var fileType: UInt32 { self == .q4_K_M ? 15 : baseType.pureFileType }
+    /// llama.cpp's `llama_ftype` (include/llama.h), written as `general.file_type`.
+    public var fileType: UInt32 {
+        switch self {
+        case .q4_0: 2
+        case .q4_1: 3
+        case .q8_0: 7
+        case .q5_0: 8
+        case .q5_1: 9
+        case .q2_K: 10
+        case .q3_K_S: 11
+        case .q3_K_M: 12
+        case .q3_K_L: 13
+        case .q4_K_S: 14
+        case .q4_K_M: 15
+        case .q5_K_S: 16
+        case .q5_K_M: 17
+        case .q6_K: 18
+        case .iq4_nl: 25
+        case .iq4_xs: 30
+        }
+    }
 
     /// The type every weight matrix gets unless a rule says otherwise (`llama_ftype_get_default_type`).
     public var baseType: GGMLType {
@@ -27,9 +51,15 @@ public enum QuantizationMix: String, CaseIterable, Sendable {
         case .q4_0: .q4_0
         case .q4_1: .q4_1
         case .q5_0: .q5_0
+        case .q5_1: .q5_1
         case .q8_0: .q8_0
+        case .q2_K: .q2_K
+        case .q3_K_S, .q3_K_M, .q3_K_L: .q3_K
         case .q4_K_S, .q4_K_M: .q4_K
+        case .q5_K_S, .q5_K_M: .q5_K
         case .q6_K: .q6_K
+        case .iq4_nl: .iq4_nl
+        case .iq4_xs: .iq4_xs
         }
     }
 
@@ -97,28 +127,67 @@ public enum QuantizationMix: String, CaseIterable, Sendable {
         }
         switch role {
         case .attentionV:
-            var type = base, rule: String?
-            if self == .q4_K_M && Self.useMoreBits(layer, layerCount) {
-                (type, rule) = (.q6_K, "attn_v in a use_more_bits layer: q6_K")
-            } else if self == .q4_K_S && layer < 4 {
-                (type, rule) = (.q5_K, "attn_v in the first 4 layers: q5_K")
-            }
+            var (type, rule) = attentionVType(layer: layer, layerCount: layerCount, model: model)
             if model.is70B && (type == .q4_K || type == .q3_K) { (type, rule) = (.q5_K, "attn_v of a 70B model: q5_K") }
             if model.expertCount == 8 { (type, rule) = (.q8_0, "attn_v of an 8-expert model: q8_0") }
             return (type, rule)
         case .attentionK where model.expertCount == 8:
             return (.q8_0, "attn_k of an 8-expert model: q8_0")
-        case .ffnDown where self == .q4_K_M && falcon:
-            if layer < layerCount / 16 { return (.q6_K, "falcon ffn_down in the first 16th of the layers: q6_K") }
-            return Self.useMoreBits(layer, layerCount) ? (.q5_K, "falcon ffn_down in a use_more_bits layer: q5_K") : (.q4_K, nil)
-        case .ffnDown where self == .q4_K_M && Self.useMoreBits(layer, layerCount):
-            return (.q6_K, "ffn_down in a use_more_bits layer: q6_K")
-        case .ffnDown where self == .q4_K_S && !falcon && layer < layerCount / 8:
-            return (.q5_K, "ffn_down in the first 8th of the layers: q5_K")
-        case .attentionOutput where !falcon && model.expertCount == 8 && (self == .q4_K_S || self == .q4_K_M):
-            return (.q5_K, "attn_output of an 8-expert model: q5_K")
+        case .ffnDown:
+            return ffnDownType(layer: layer, layerCount: layerCount, falcon: falcon)
+        case .attentionOutput:
+            return attentionOutputType(falcon: falcon, experts: model.expertCount)
         default:
             return (base, nil)
+        }
+    }
+
+    /// `attn_v` before the 70B and 8-expert overrides: llama.cpp's chain, first match wins.
+    private func attentionVType(layer: Int, layerCount: Int, model: MixModel) -> (GGMLType, String?) {
+        let gqa = model.queriesPerKeyValueHead
+        switch self {
+        case .q2_K: return gqa >= 4 ? (.q4_K, "attn_v with \(gqa) query heads per kv head: q4_K") : (.q3_K, "attn_v: q3_K")
+        case .q3_K_M: return layer < 2 ? (.q5_K, "attn_v in the first 2 layers: q5_K") : (.q4_K, "attn_v: q4_K")
+        case .q3_K_L: return (.q5_K, "attn_v: q5_K")
+        // A `where` binds to the last pattern only, hence one per pattern.
+        case .iq4_nl where gqa >= 4, .iq4_xs where gqa >= 4: return (.q5_K, "attn_v with \(gqa) query heads per kv head: q5_K")
+        case .q4_K_M where Self.useMoreBits(layer, layerCount), .q5_K_M where Self.useMoreBits(layer, layerCount):
+            return (.q6_K, "attn_v in a use_more_bits layer: q6_K")
+        case .q4_K_S where layer < 4: return (.q5_K, "attn_v in the first 4 layers: q5_K")
+        default: return (baseType, nil)
+        }
+    }
+
+    private func ffnDownType(layer: Int, layerCount: Int, falcon: Bool) -> (GGMLType, String?) {
+        let moreBits = Self.useMoreBits(layer, layerCount)
+        switch self {
+        case .q2_K: return (.q3_K, "ffn_down: q3_K")
+        case .q3_K_M:
+            if layer < layerCount / 16 { return (.q5_K, "ffn_down in the first 16th of the layers: q5_K") }
+            return !falcon || moreBits ? (.q4_K, "ffn_down: q4_K") : (.q3_K, nil)
+        case .q3_K_L: return falcon ? (.q4_K, "falcon ffn_down: q4_K") : (.q5_K, "ffn_down: q5_K")
+        case .q4_K_M where falcon:
+            if layer < layerCount / 16 { return (.q6_K, "falcon ffn_down in the first 16th of the layers: q6_K") }
+            return moreBits ? (.q5_K, "falcon ffn_down in a use_more_bits layer: q5_K") : (.q4_K, nil)
+        case .q4_K_M where moreBits, .q5_K_M where moreBits: return (.q6_K, "ffn_down in a use_more_bits layer: q6_K")
+        case .iq4_nl where layer < layerCount / 8, .iq4_xs where layer < layerCount / 8:
+            return (.q5_K, "ffn_down in the first 8th of the layers: q5_K")
+        case .q4_K_S where !falcon && layer < layerCount / 8: return (.q5_K, "ffn_down in the first 8th of the layers: q5_K")
+        default: return (baseType, nil)
+        }
+    }
+
+    private func attentionOutputType(falcon: Bool, experts: Int) -> (GGMLType, String?) {
+        if falcon { return self == .q3_K_L ? (.q4_K, "falcon attn_output: q4_K") : (baseType, nil) }
+        if experts == 8 {
+            let raised: Set<QuantizationMix> = [.q2_K, .q3_K_S, .q3_K_M, .iq4_nl, .q4_K_S, .q4_K_M, .iq4_xs]
+            return raised.contains(self) ? (.q5_K, "attn_output of an 8-expert model: q5_K") : (baseType, nil)
+        }
+        switch self {
+        case .q2_K: return (.q3_K, "attn_output: q3_K")
+        case .q3_K_M: return (.q4_K, "attn_output: q4_K")
+        case .q3_K_L: return (.q5_K, "attn_output: q5_K")
+        default: return (baseType, nil)
         }
     }
 
