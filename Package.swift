@@ -103,6 +103,6 @@ let package = Package(
         .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "KernelCore", "KernelCatalog", "QuantFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["QuantLabCLI", "GGUF", "QuantFormats", "Model", "Tuner", "TestSupport"]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzHarness"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "QuantLabCLI", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "QuantLabCLI", "KernelCatalog", "TestSupport"]),
     ]
 )

@@ -15,9 +15,12 @@ public enum Perplexity {
         public let seconds: Double
     }
 
-    /// `progress` is called after each chunk with (chunks done, chunks, running perplexity).
+    /// `progress` is called after each chunk with (chunks done, chunks, running perplexity); `scored` with each
+    /// chunk's tokens and the logits of its scored positions (context/2 ..< context-1), for `LogitsFile` and
+    /// `KLDivergence`.
     public static func evaluate(session: InferenceSession, tokens: [Int], context: Int,
-                                progress: (Int, Int, Double) -> Void = { _, _, _ in }) throws -> Result {
+                                progress: (Int, Int, Double) -> Void = { _, _, _ in },
+                                scored: (_ chunk: [Int], _ logits: [[Float]]) throws -> Void = { _, _ in }) throws -> Result {
         guard context >= 4 else { throw ModelError("context \(context) is too small; use at least 4 tokens") }
         guard context <= session.capacity else {
             throw ModelError("context \(context) exceeds the session's \(session.capacity) positions")
@@ -34,6 +37,7 @@ public enum Perplexity {
             let part = Array(tokens[chunk * context..<(chunk + 1) * context])
             session.reset()
             let logits = try session.evaluate(part, outputs: Array(first..<context - 1))
+            try scored(part, logits)
             for (i, row) in logits.enumerated() {
                 let target = part[first + i + 1]
                 nll -= LogitComparison.logSoftmax(row)[target]

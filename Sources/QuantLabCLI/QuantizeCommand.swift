@@ -14,10 +14,11 @@ enum QuantizeCommand: Command {
         that are not whole blocks of T fall back as llama.cpp does (q4_K to q5_0, q6_K to q8_0, otherwise f16).
 
         --mix M, M one of \(QuantizationMix.allCases.map(\.rawValue).joined(separator: ", ")) (any case): like `llama-quantize` without
-        --pure or an importance matrix. llama.cpp's rules for file type M: the output matrix (or the token embedding
-        when it is also the output) gets q6_K, Q4_K_M gives q6_K to attn_v and ffn_down in the use_more_bits layers,
-        Q4_K_S gives q5_K to the first layers, then the same block fallback. A rule that needs a type the lab cannot
-        write (q5_K, q5_1, ...) is an error that names it: Q4_K_S on SmolLM2-135M needs q5_1. Norms and other tensors llama.cpp keeps stay as stored.
+        --pure or an importance matrix; Q3_K, Q4_K and Q5_K mean the _M mixes. llama.cpp's rules for file type M: the
+        output matrix (or the token embedding when it is also the output) gets q6_K; the _M and _L mixes, Q2_K and
+        the IQ4 ones give attn_v, ffn_down and attn_output more bits in some or all layers; then the same block
+        fallback (on SmolLM2-135M's rows of 576, q2_K and q3_K become q4_0, q5_K q5_1, iq4_xs iq4_nl). Norms and
+        other tensors llama.cpp keeps stay as stored.
 
         Give exactly one of --type and --mix. Tensors are written in llama.cpp's order; general.file_type and
         general.quantization_version are set. OUT is written atomically.

@@ -28,10 +28,11 @@ import TestSupport
     // MARK: SmolLM2 against llama-quantize
 
     /// Q4_K_M (every rule SmolLM2 reaches: tied output, use_more_bits attn_v and ffn_down, both fallbacks), Q4_0
-    /// (named in lower case) and Q4_K_S (q5_1 and q5_K bytes of real weights); the other mixes are checked by
+    /// (named in lower case) and every mix that writes the formats beyond the first six (q2_K aside, which SmolLM2's
+    /// rows of 576 turn into q4_0 everywhere); Q4_1, Q5_0, Q8_0 and Q6_K are checked by
     /// `Experiments/llama-quantize-parity/run.sh`.
     @Test(.enabled(if: RealModels.smolLM2Path != nil, "SmolLM2 not fetched: run .ci/fetch-smollm2.sh"),
-          arguments: ["Q4_K_M", "q4_0", "Q4_K_S"])
+          arguments: ["Q4_K_M", "q4_0", "Q4_K_S", "Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q5_K_S", "Q5_K_M", "Q5_1", "IQ4_NL", "IQ4_XS"])
     func mixWritesLlamaQuantizesFile(_ mixName: String) throws {
         let expected = try #require(Fixture.smolLM2.mixes[mixName.uppercased()])
         let output = QuantizeCommandTests.temporaryPath("\(mixName).gguf")
@@ -151,7 +152,8 @@ import TestSupport
 
     @Test func namesRolesAndOrder() {
         #expect(QuantizationMix(name: "q4_k_m") == .q4_K_M && QuantizationMix(name: "Q8_0") == .q8_0)
-        #expect(QuantizationMix(name: "Q5_K_M") == nil && QuantizationMix(name: "q4_K") == nil)
+        #expect(QuantizationMix(name: "q4_K") == .q4_K_M && QuantizationMix(name: "Q3_K") == .q3_K_M, "llama-quantize's aliases")
+        #expect(QuantizationMix(name: "IQ2_XXS") == nil && QuantizationMix(name: "Q4_K_X") == nil)
         #expect(TensorRole(name: "blk.0.attn_qkv.weight") == .attentionV)
         #expect(TensorRole(name: "blk.0.ffn_down_exps.weight") == .ffnDown)
         #expect(TensorRole(name: "output.weight") == .output && TensorRole(name: "output_norm.weight") == .other)
@@ -227,8 +229,8 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: input); try? FileManager.default.removeItem(atPath: output) }
         #expect(quantlab("quantize", input, output).status == 2)
         #expect(quantlab("quantize", input, output, "--type", "q4_0", "--mix", "Q4_0").status == 2)
-        let unknown = quantlab("quantize", input, output, "--mix", "Q5_K_M")
-        #expect(unknown.status == 1 && unknown.errors.contains("Q5_K_M") && unknown.errors.contains("Q4_K_M"))
+        let unknown = quantlab("quantize", input, output, "--mix", "IQ2_XXS")
+        #expect(unknown.status == 1 && unknown.errors.contains("IQ2_XXS") && unknown.errors.contains("Q4_K_M"))
         #expect(!FileManager.default.fileExists(atPath: output))
         #expect(quantlab("quantize", "--help").output.contains("--mix"))
     }
