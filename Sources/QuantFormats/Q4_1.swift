@@ -19,11 +19,7 @@ public enum Q4_1: BlockLayout {
         precondition(count % blockSize == 0, "q4_1 rows are whole blocks of 32")
         for block in 0..<count / blockSize {
             let base = block * blockSize, out = y + block * bytesPerBlock
-            var lo = Float.greatestFiniteMagnitude, hi = -Float.greatestFiniteMagnitude
-            for j in base..<base + blockSize {
-                if x[j] < lo { lo = x[j] }
-                if x[j] > hi { hi = x[j] }
-            }
+            let (lo, hi) = minimumAndMaximum(x, base, blockSize)
             let d = (hi - lo) / 15
             let id: Float = d != 0 ? 1 / d : 0
             out.storeHalf(d, at: scaleOffset)

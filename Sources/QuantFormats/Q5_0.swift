@@ -36,9 +36,7 @@ public enum Q5_0: BlockLayout {
     }
 
     @inline(__always) static func code(_ b: UnsafeRawPointer, _ qh: UInt32, _ j: Int) -> Int32 {
-        let q = b.uint8(at: quantsOffset + (j & 15))
-        let low = j < 16 ? q & 0x0f : q >> 4
-        return Int32(low) | Int32((qh >> UInt32(j)) & 1) << 4
+        fiveBitCode(b + quantsOffset, qh, j)
     }
 
     public static let dequantize: DequantizeRow = { x, y, count in
@@ -69,4 +67,12 @@ extension FormatTraits {
         type: .q5_0, quantize: Q5_0.quantize, dequantize: Q5_0.dequantize,
         activationType: .q8_0, dot: Q5_0.dot,
         tolerance: Tolerance(roundTripNMSE: 3e-3, matmulNMSE: 1e-4))
+}
+
+/// Code j (0...31) of a q5_0 / q5_1 block: the nibble from the 16 bytes at `quants` (value j low in byte j, value
+/// j + 16 high) and bit j of `qh` as bit 4.
+@inline(__always) func fiveBitCode(_ quants: UnsafeRawPointer, _ qh: UInt32, _ j: Int) -> Int32 {
+    let q = quants.uint8(at: j & 15)
+    let low = j < 16 ? q & 0x0f : q >> 4
+    return Int32(low) | Int32((qh >> UInt32(j)) & 1) << 4
 }

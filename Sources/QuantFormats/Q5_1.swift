@@ -21,11 +21,7 @@ public enum Q5_1: BlockLayout {
         precondition(count % blockSize == 0, "q5_1 rows are whole blocks of 32")
         for block in 0..<count / blockSize {
             let base = block * blockSize, out = y + block * bytesPerBlock
-            var lo = Float.greatestFiniteMagnitude, hi = -Float.greatestFiniteMagnitude
-            for j in base..<base + blockSize {
-                if x[j] < lo { lo = x[j] }
-                if x[j] > hi { hi = x[j] }
-            }
+            let (lo, hi) = minimumAndMaximum(x, base, blockSize)
             let d = (hi - lo) / 31
             let id: Float = d != 0 ? 1 / d : 0
             out.storeHalf(d, at: scaleOffset)
@@ -44,9 +40,7 @@ public enum Q5_1: BlockLayout {
     }
 
     @inline(__always) static func code(_ b: UnsafeRawPointer, _ qh: UInt32, _ j: Int) -> Int32 {
-        let q = b.uint8(at: quantsOffset + (j & 15))
-        let low = j < 16 ? q & 0x0f : q >> 4
-        return Int32(low) | Int32((qh >> UInt32(j)) & 1) << 4
+        fiveBitCode(b + quantsOffset, qh, j)
     }
 
     /// `dequantize_row_q5_1`: d * q + m.

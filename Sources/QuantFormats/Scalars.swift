@@ -58,6 +58,16 @@ extension UnsafeMutableRawPointer {
     }
 }
 
+/// The smallest and largest of `values[start..<start+count]`, as q4_1's and q5_1's quantizers find them.
+@inlinable func minimumAndMaximum(_ values: UnsafePointer<Float>, _ start: Int, _ count: Int) -> (min: Float, max: Float) {
+    var lo = Float.greatestFiniteMagnitude, hi = -Float.greatestFiniteMagnitude
+    for j in start..<start + count {
+        if values[j] < lo { lo = values[j] }
+        if values[j] > hi { hi = values[j] }
+    }
+    return (lo, hi)
+}
+
 /// Index of the element with the largest magnitude in `values[start..<start+count]` (first one wins ties), as the
 /// ggml quantizers pick `max` to keep its sign.
 @inlinable func signedAbsMax(_ values: UnsafePointer<Float>, _ start: Int, _ count: Int) -> (amax: Float, max: Float) {

@@ -23,25 +23,15 @@ public enum QuantizationMix: String, CaseIterable, Sendable {
         self = mix
     }
 
-    /// llama.cpp's `llama_ftype` (include/llama.h), written as `general.file_type`.
+    /// llama.cpp's `llama_ftype` (include/llama.h), written as `general.file_type`: a mix named after its base type,
+    /// or its _S form, has that type's (`pureFileType`); the _M and _L mixes have their own.
     public var fileType: UInt32 {
         switch self {
-        case .q4_0: 2
-        case .q4_1: 3
-        case .q8_0: 7
-        case .q5_0: 8
-        case .q5_1: 9
-        case .q2_K: 10
-        case .q3_K_S: 11
         case .q3_K_M: 12
         case .q3_K_L: 13
-        case .q4_K_S: 14
         case .q4_K_M: 15
-        case .q5_K_S: 16
         case .q5_K_M: 17
-        case .q6_K: 18
-        case .iq4_nl: 25
-        case .iq4_xs: 30
+        default: baseType.pureFileType
         }
     }
 
