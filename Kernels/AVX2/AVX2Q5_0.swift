@@ -16,18 +16,25 @@ enum AVX2Q5_0: AVX2BlockPairFormat {
     /// Layout (Q5_0): f16 d at 0, u32 qh at 2 (bit j = bit 4 of q[j]), 16 bytes of low nibbles at 6.
     @inline(__always)
     static func unpack(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer) -> AVX2WeightPair {
-        let (low, high) = AVX2Vector.splitNibbles(AVX2Vector.pair(first + Q5_0.quantsOffset, second + Q5_0.quantsOffset))
+        let (low, high) = fiveBitCodes(first, second, highBitsOffset: Q5_0.highBitsOffset, quantsOffset: Q5_0.quantsOffset)
+        return AVX2WeightPair(low: low, high: high, scales: AVX2Vector.halves(first, second), minimums: _mm_setzero_ps())
+    }
+
+    /// The codes (0...31) of two blocks in q5_0's bit layout (also q5_1's): nibbles at `quantsOffset`, the fifth
+    /// bits in the u32 at `highBitsOffset`.
+    @inline(__always)
+    static func fiveBitCodes(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer, highBitsOffset: Int, quantsOffset: Int) -> (__m256i, __m256i) {
+        let (low, high) = AVX2Vector.splitNibbles(AVX2Vector.pair(first + quantsOffset, second + quantsOffset))
         // Each half holds one block's qh four times; bytes 0-7 of the low codes need qh byte 0, 8-15 byte 1, and the
         // high codes (q[16..31]) bytes 2 and 3.
-        let bits = _mm256_set_m128i(_mm_set1_epi32(second.loadUnaligned(fromByteOffset: Q5_0.highBitsOffset, as: Int32.self)),
-                                    _mm_set1_epi32(first.loadUnaligned(fromByteOffset: Q5_0.highBitsOffset, as: Int32.self)))
+        let bits = _mm256_set_m128i(_mm_set1_epi32(second.loadUnaligned(fromByteOffset: highBitsOffset, as: Int32.self)),
+                                    _mm_set1_epi32(first.loadUnaligned(fromByteOffset: highBitsOffset, as: Int32.self)))
         let lowBytes = _mm256_setr_epi64x(0, 0x0101_0101_0101_0101, 0, 0x0101_0101_0101_0101)
         let highBytes = _mm256_setr_epi64x(0x0202_0202_0202_0202, 0x0303_0303_0303_0303, 0x0202_0202_0202_0202, 0x0303_0303_0303_0303)
         let bit4 = _mm256_set1_epi8(0x10)
         let lowTop = _mm256_and_si256(expandBits(_mm256_shuffle_epi8(bits, lowBytes)), bit4)
         let highTop = _mm256_and_si256(expandBits(_mm256_shuffle_epi8(bits, highBytes)), bit4)
-        return AVX2WeightPair(low: _mm256_or_si256(low, lowTop), high: _mm256_or_si256(high, highTop),
-                              scales: AVX2Vector.halves(first, second), minimums: _mm_setzero_ps())
+        return (_mm256_or_si256(low, lowTop), _mm256_or_si256(high, highTop))
     }
 
     /// 0xff in byte j where bit (j % 8) of byte j is set, else 0.
