@@ -3,12 +3,56 @@ import _Builtin_intrinsics.intel
 import KernelCore
 import QuantFormats
 
-/// q4_K x q8_K in ggml's AVX2 form (`ggml_vec_dot_q4_K_q8_K`): per 64 weights, the low and high nibbles of 32 bytes
-/// meet the activations in `maddubs` (codes are unsigned 0...15, so no sign trick), and `madd` with the sub-block's
-/// 6-bit scale broadcast to every lane both scales and sums to int32; the minimums enter once per super-block as
-/// min[s] times the activations' 32-value sums. Everything up to the super-block's float scale is exact integer
-/// arithmetic (int16 pair sums at most 2 * 15 * 128). Unpacked nibbles and scales serve all C columns of the tile.
-enum AVX2Q4_K: AVX2RowTileKernel {
+/// A K-quant with q4_K's scales and minimums (q4_K, q5_K): how the codes of one 64-weight chunk unpack.
+protocol AVX2ScaleMinimumFormat {
+    static var weightType: GGMLType { get }
+    static var bytesPerBlock: Int { get }
+    /// The unsigned codes of weights 64 chunk ..< +32 (`low`) and 64 chunk + 32 ..< +32 (`high`) of the block.
+    static func codes(_ block: UnsafeRawPointer, chunk: Int) -> (low: __m256i, high: __m256i)
+}
+
+/// q4_K: the low and high nibbles of 32 bytes.
+enum AVX2Q4_K: AVX2ScaleMinimumFormat {
+    static var weightType: GGMLType { .q4_K }
+    static var bytesPerBlock: Int { Q4_K.bytesPerBlock }
+
+    @inline(__always) static func codes(_ block: UnsafeRawPointer, chunk: Int) -> (low: __m256i, high: __m256i) {
+        let packed = block.loadUnaligned(fromByteOffset: Q4_K.quantsOffset + 32 * chunk, as: __m256i.self)
+        return (_mm256_and_si256(packed, AVX2Vector.lowNibbles), _mm256_and_si256(_mm256_srli_epi16(packed, 4), AVX2Vector.lowNibbles))
+    }
+
+    static var variants: [KernelVariant] {
+        AVX2ScaleMinimumKernel<Self>.variants(
+            summary: "q4_K x q8_K as ggml AVX2 (maddubs, madd by broadcast sub-block scale, minimums via bsums), R x C register tile")
+    }
+}
+
+/// q5_K: q4_K's nibbles plus bit 2 chunk (low) and 2 chunk + 1 (high) of each of the 32 qh bytes as bit 4.
+enum AVX2Q5_K: AVX2ScaleMinimumFormat {
+    static var weightType: GGMLType { .q5_K }
+    static var bytesPerBlock: Int { Q5_K.bytesPerBlock }
+
+    @inline(__always) static func codes(_ block: UnsafeRawPointer, chunk: Int) -> (low: __m256i, high: __m256i) {
+        let packed = block.loadUnaligned(fromByteOffset: Q5_K.quantsOffset + 32 * chunk, as: __m256i.self)
+        let bits = block.loadUnaligned(fromByteOffset: Q5_K.highBitsOffset, as: __m256i.self), one = _mm256_set1_epi8(1)
+        let lowTop = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(bits, Int32(2 * chunk)), one), 4)
+        let highTop = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(bits, Int32(2 * chunk + 1)), one), 4)
+        return (_mm256_or_si256(_mm256_and_si256(packed, AVX2Vector.lowNibbles), lowTop),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(packed, 4), AVX2Vector.lowNibbles), highTop))
+    }
+
+    static var variants: [KernelVariant] {
+        AVX2ScaleMinimumKernel<Self>.variants(
+            summary: "q5_K x q8_K as q4_K's AVX2 kernel plus the fifth bit from qh (shift, mask, or), minimums via bsums")
+    }
+}
+
+/// q4_K / q5_K x q8_K in ggml's AVX2 form (`ggml_vec_dot_q4_K_q8_K`): per 64 weights, two vectors of unsigned codes
+/// meet the activations in `maddubs` (no sign trick), and `madd` with the sub-block's 6-bit scale broadcast to every
+/// lane both scales and sums to int32; the minimums enter once per super-block as min[s] times the activations'
+/// 32-value sums. Everything up to the super-block's float scale is exact integer arithmetic (int16 pair sums at most
+/// 2 * 31 * 128). Unpacked codes and scales serve all C columns of the tile.
+enum AVX2ScaleMinimumKernel<Format: AVX2ScaleMinimumFormat>: AVX2RowTileKernel {
     typealias Columns = AVX2Q8_KColumns
 
     /// The per-super-block values of one row.
@@ -37,11 +81,10 @@ enum AVX2Q4_K: AVX2RowTileKernel {
         var minimumTerms = InlineArray<C, InlineArray<R, __m128>>(repeating: .init(repeating: _mm_setzero_ps()))
         let activations = InlineArray<C, UnsafeRawPointer> { x.column(columns[$0]) }
         let subBlockSums = InlineArray<C, UnsafeRawPointer> { x.subBlockSums(columns[$0]) }
-        let lowNibbles = AVX2Vector.lowNibbles
         for b in 0..<x.blocks {
-            let weightOffset = b &* Q4_K.bytesPerBlock, activationOffset = b &* Q8_K.bytesPerBlock
+            let weightOffset = b &* Format.bytesPerBlock, activationOffset = b &* Q8_K.bytesPerBlock
             if x.prefetch > 0 {
-                for r in 0..<R { AVX2Prefetch.lines(rows[r] + (weightOffset &+ x.prefetch), bytes: Q4_K.bytesPerBlock) }
+                for r in 0..<R { AVX2Prefetch.lines(rows[r] + (weightOffset &+ x.prefetch), bytes: Format.bytesPerBlock) }
             }
             let headers = InlineArray<R, Header> { header(rows[$0] + weightOffset) }
             var sums = InlineArray<C, InlineArray<R, __m256i>>(repeating: .init(repeating: _mm256_setzero_si256()))
@@ -50,9 +93,7 @@ enum AVX2Q4_K: AVX2RowTileKernel {
                 let lowScale = _mm256_set1_epi16(Int16(4 * chunk) | Int16(4 * chunk + 1) << 8)
                 let highScale = _mm256_set1_epi16(Int16(4 * chunk + 2) | Int16(4 * chunk + 3) << 8)
                 for r in 0..<R {
-                    let packed = (rows[r] + weightOffset).loadUnaligned(fromByteOffset: Q4_K.quantsOffset + 32 * chunk, as: __m256i.self)
-                    let low = _mm256_and_si256(packed, lowNibbles)
-                    let high = _mm256_and_si256(_mm256_srli_epi16(packed, 4), lowNibbles)
+                    let (low, high) = Format.codes(rows[r] + weightOffset, chunk: chunk)
                     let scaleLow = _mm256_shuffle_epi8(headers[r].scales, lowScale)
                     let scaleHigh = _mm256_shuffle_epi8(headers[r].scales, highScale)
                     for c in 0..<C {
@@ -84,17 +125,15 @@ enum AVX2Q4_K: AVX2RowTileKernel {
     static func computeRows(_ weights: PreparedWeights, _ xq: UnsafeRawPointer, _ n: Int, _ y: UnsafeMutablePointer<Float>,
                             _ rows: Range<Int>, _ parameters: KernelParameters) {
         let w = weights.matrix
-        AVX2Q8_KColumns.with(xq, n: n, blocks: w.columns / Q4_K.blockSize, prefetch: AVX2Prefetch.distance(parameters)) { x in
+        AVX2Q8_KColumns.with(xq, n: n, blocks: w.columns / Q8_K.blockSize, prefetch: AVX2Prefetch.distance(parameters)) { x in
             AVX2TileShapes.compute(Self.self, parameters, w, x, n: n, y, rows: rows)
         }
     }
 
-    static var variants: [KernelVariant] {
+    static func variants(summary: String) -> [KernelVariant] {
         let kernel = RowKernel(activationType: .q8_K, quantizeColumn: AVX2Quantize.q8_K, computeRows: computeRows)
-        return AVX2Variants.rowsAndThreaded(
-            weights: .q4_K, parameters: AVX2TileShapes.parameters,
-            summary: "q4_K x q8_K as ggml AVX2 (maddubs, madd by broadcast sub-block scale, minimums via bsums), R x C register tile",
-            kernel: kernel)
+        return AVX2Variants.rowsAndThreaded(weights: Format.weightType, parameters: AVX2TileShapes.parameters,
+                                            summary: summary, kernel: kernel)
     }
 }
 #endif
