@@ -79,7 +79,8 @@ public enum QuantizationMix: String, CaseIterable, Sendable {
     ///   - layerCount: how many of that kind llama.cpp counts (`attn_v`: the number of such tensors; `ffn_down`:
     ///     `block_count`).
     ///   - model: the whole-model facts the rules consult.
-    /// - Throws: `InputError` when the rules give a type the lab cannot write (q5_K, q5_1, ...), naming it.
+    /// - Throws: `InputError` when the rules give a type the lab cannot write, naming it. Every type the mixes here
+    ///   reach is writable today; the check keeps a future mix (an IQ2/IQ3 one) from writing a type it cannot.
     public func choose(name: String, shape: [Int], layer: Int, layerCount: Int, model: MixModel) throws -> Choice {
         let choice = try decide(name: name, shape: shape, layer: layer, layerCount: layerCount, model: model)
         guard Self.writableTypes.contains(choice.type) else {
@@ -90,7 +91,7 @@ public enum QuantizationMix: String, CaseIterable, Sendable {
     }
 
     /// `choose` without the check that the lab can write the type: what llama-quantize would write, for comparing
-    /// plans of mixes the lab cannot finish (Q4_K_S on rows of 576 needs q5_1).
+    /// plans with llama.cpp's even where the lab could not write them.
     public func decide(name: String, shape: [Int], layer: Int, layerCount: Int, model: MixModel) throws -> Choice {
         let rowLength = shape.first ?? 1
         let (ruled, rule) = ruleType(name: name, rowLength: rowLength, layer: layer, layerCount: layerCount, model: model)
