@@ -27,6 +27,13 @@ protocol AVX2BlockPairFormat {
     static var hasMinimum: Bool { get }
     /// The blocks at `first` and `second` (the same block for the odd block at the end of a row).
     static func unpack(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer) -> AVX2WeightPair
+    /// True when the codes are signed int8 values up to 127 in magnitude (iq4_nl's grid): the products then take
+    /// ggml's sign trick, maddubs(|w|, sign(y, w)), and the two halves' pair sums are widened apart.
+    static var signedCodes: Bool { get }
+}
+
+extension AVX2BlockPairFormat {
+    static var signedCodes: Bool { false }
 }
 
 /// y = W x over rows as stored, two blocks per register, against `AVX2BlockPairColumns`. Per pair of blocks, row and
@@ -95,10 +102,17 @@ enum AVX2BlockPairKernel<Format: AVX2BlockPairFormat>: AVX2RowTileKernel {
             let w = Format.unpack(rows[r] + firstOffset, rows[r] + secondOffset)
             for c in 0..<C {
                 let e = entries[c] + pair &* AVX2BlockPairColumns.entryBytes
-                let products = _mm256_add_epi16(
-                    _mm256_maddubs_epi16(w.low, e.loadUnaligned(fromByteOffset: AVX2BlockPairColumns.lowOffset, as: __m256i.self)),
-                    _mm256_maddubs_epi16(w.high, e.loadUnaligned(fromByteOffset: AVX2BlockPairColumns.highOffset, as: __m256i.self)))
-                var sums = _mm256_madd_epi16(products, ones16)
+                let yLow = e.loadUnaligned(fromByteOffset: AVX2BlockPairColumns.lowOffset, as: __m256i.self)
+                let yHigh = e.loadUnaligned(fromByteOffset: AVX2BlockPairColumns.highOffset, as: __m256i.self)
+                var sums: __m256i
+                if Format.signedCodes {
+                    // Pair sums reach 2 * 127 * 127: each half is widened before they are added.
+                    sums = _mm256_add_epi32(
+                        _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w.low, w.low), _mm256_sign_epi8(yLow, w.low)), ones16),
+                        _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w.high, w.high), _mm256_sign_epi8(yHigh, w.high)), ones16))
+                } else {
+                    sums = _mm256_madd_epi16(_mm256_add_epi16(_mm256_maddubs_epi16(w.low, yLow), _mm256_maddubs_epi16(w.high, yHigh)), ones16)
+                }
                 if Format.codeOffset != 0 {
                     // [S0, 0, S1, 0] widened to int32 lanes 0 and 4.
                     let offsets = e.loadUnaligned(fromByteOffset: AVX2BlockPairColumns.offsetsOffset, as: __m128i.self)
