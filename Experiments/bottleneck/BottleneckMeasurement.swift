@@ -19,7 +19,7 @@ extension BottleneckExperiment {
                          "--prompt-tokens", String(settings.promptTokens), "--gen-tokens", String(settings.genTokens),
                          "--repetitions", String(repetitions), "--db", database]
         if profile { arguments.append("--profile") }
-        let report = try lab.quantlab(BenchReport.self, arguments)
+        let report = try lab.quantlab(BenchModelReport.self, arguments)
         var measured = Measured()
         for row in report.rows {
             let phase: Phase = row.test.hasPrefix("tg") ? .decode : .prefill

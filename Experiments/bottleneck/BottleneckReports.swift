@@ -1,23 +1,4 @@
 extension BottleneckExperiment {
-    /// The fields of `quantlab bench-model --json` this experiment reads.
-    struct BenchReport: Decodable {
-        struct Row: Decodable {
-            let test: String
-            let threads: Int
-            let tokens_per_second: Double
-            let relative_spread: Double
-            let profile: [ProfileEntry]?
-        }
-        struct ProfileEntry: Decodable {
-            let operation: String
-            let seconds: Double
-        }
-        let formats: String
-        let parameters: Int
-        let weight_bytes: Int
-        let rows: [Row]
-    }
-
     /// The machine's limits per thread count: the higher of the roofline runs before and after the measurements,
     /// since a busy moment can only lower what a probe measures.
     struct Limits: Codable, Equatable {

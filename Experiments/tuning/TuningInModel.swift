@@ -38,15 +38,6 @@ extension TuningExperiment {
         let tensors: [Tensor]
     }
 
-    struct BenchModelReport: Decodable {
-        struct Entry: Decodable { let operation: String, seconds: Double, calls: Int }
-        struct Row: Decodable {
-            let test: String, threads: Int, db: String, tokens_per_second: Double, ratio_to_first: Double
-            let profile: [Entry]?
-        }
-        let rows: [Row]
-    }
-
     static let roles = ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down", "output"]
 
     static func inModel(_ lab: Lab, scratch: String) throws -> InModel {

@@ -122,18 +122,6 @@ enum AVX2ScaleMinimumKernel<Format: AVX2ScaleMinimumFormat>: AVX2RowTileKernel {
         }
     }
 
-    static func computeRows(_ weights: PreparedWeights, _ xq: UnsafeRawPointer, _ n: Int, _ y: UnsafeMutablePointer<Float>,
-                            _ rows: Range<Int>, _ parameters: KernelParameters) {
-        let w = weights.matrix
-        AVX2Q8_KColumns.with(xq, n: n, blocks: w.columns / Q8_K.blockSize, prefetch: AVX2Prefetch.distance(parameters)) { x in
-            AVX2TileShapes.compute(Self.self, parameters, w, x, n: n, y, rows: rows)
-        }
-    }
-
-    static func variants(summary: String) -> [KernelVariant] {
-        let kernel = RowKernel(activationType: .q8_K, quantizeColumn: AVX2Quantize.q8_K, computeRows: computeRows)
-        return AVX2Variants.rowsAndThreaded(weights: Format.weightType, parameters: AVX2TileShapes.parameters,
-                                            summary: summary, kernel: kernel)
-    }
+    static func variants(summary: String) -> [KernelVariant] { q8_KVariants(Format.weightType, summary: summary) }
 }
 #endif

@@ -45,3 +45,22 @@ struct AVX2Q8_KColumns {
     }
 }
 #endif
+
+#if arch(x86_64)
+/// The driver and registration every register-tiled q8_K kernel shares (the K-quants and iq4_xs).
+extension AVX2RowTileKernel where Columns == AVX2Q8_KColumns {
+    static func computeRows(_ weights: PreparedWeights, _ xq: UnsafeRawPointer, _ n: Int, _ y: UnsafeMutablePointer<Float>,
+                            _ rows: Range<Int>, _ parameters: KernelParameters) {
+        let w = weights.matrix
+        AVX2Q8_KColumns.with(xq, n: n, blocks: w.columns / Q8_K.blockSize, prefetch: AVX2Prefetch.distance(parameters)) { x in
+            AVX2TileShapes.compute(Self.self, parameters, w, x, n: n, y, rows: rows)
+        }
+    }
+
+    /// `weights.avx2.rows` and `.threaded` with q8_K activations.
+    static func q8_KVariants(_ weights: GGMLType, summary: String) -> [KernelVariant] {
+        let kernel = RowKernel(activationType: .q8_K, quantizeColumn: AVX2Quantize.q8_K, computeRows: computeRows)
+        return AVX2Variants.rowsAndThreaded(weights: weights, parameters: AVX2TileShapes.parameters, summary: summary, kernel: kernel)
+    }
+}
+#endif

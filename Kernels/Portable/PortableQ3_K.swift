@@ -12,11 +12,11 @@ func crumbPairs(_ quants: UnsafeRawPointer, subBlock s: Int) -> SIMD8<UInt16> {
 /// 0...7 are its two low bits (`crumbPairs`) and its hmask bit, bit s / 2 of bytes 16(s % 2) ..< +16; the offset
 /// of 4 comes off through laneA = 4 * sum(q_x), each quad's totals are scaled by its four signed 6-bit scales and
 /// d * d_x is applied once per super-block.
-enum PortableQ3_K: PortableRowFormat {
+enum PortableQ3_K: PortableSixteenScaleFormat {
     static let weightType = GGMLType.q3_K
     static let activation = PortableActivation.q8_K(unitElements: 16, sumScale: 4)
     static let quantizeColumn = PortableQuantize.q8_K
-    static var quadsPerBlock: Int { 4 }
+    static var bytesPerBlock: Int { Q3_K.bytesPerBlock }
 
     /// Sub-blocks 4q ... 4q + 3 of the super-block at `block`.
     struct Quad: QuadCodes {
@@ -35,25 +35,15 @@ enum PortableQ3_K: PortableRowFormat {
         static func dot(_ w: Codes16, _ a: UnsafeRawPointer) -> SIMD4<Int32> { Codes16.dot(w, a) }
     }
 
-    static func accumulateRow<C: ColumnBatch>(_ row: UnsafeRawPointer, _ activations: UnsafeRawPointer,
-                                              _ layout: ActivationLayout, quads: Range<Int>,
-                                              _ sums: inout PerColumn<SIMD4<Float>>, _: C.Type) {
-        for superBlock in quads.lowerBound / quadsPerBlock..<quads.upperBound / quadsPerBlock {
-            let block = row + superBlock &* Q3_K.bytesPerBlock
-            let firstQuad = quadsPerBlock * superBlock
-            var scaled = PerColumn(repeating: SIMD4<Float>())
-            for quad in 0..<4 {
-                let packed = block + Q3_K.scalesOffset, s = 4 * quad
-                let scales = SIMD4<Float>(SIMD4<Int32>(Q3_K.scale(s, packed), Q3_K.scale(s + 1, packed),
-                                                       Q3_K.scale(s + 2, packed), Q3_K.scale(s + 3, packed)))
-                let totals = PortableLanes.quadTotals(C.self, layout.quadActivations(activations, quad: firstQuad + quad),
-                                                      Quad(block: block, quad: quad))
-                for c in 0..<C.count {
-                    scaled[c] += (SIMD4<Float>(totals[c]) - layout.laneA(activations, column: c, quad: firstQuad + quad)) * scales
-                }
-            }
-            let d = PortableHalf.float(block, at: Q3_K.scaleOffset)
-            for c in 0..<C.count { sums[c] += scaled[c] * (d * layout.laneB(activations, column: c, quad: firstQuad)) }
-        }
+    @inline(__always) static func quad(_ block: UnsafeRawPointer, _ quad: Int) -> Quad { Quad(block: block, quad: quad) }
+
+    /// The quad's four signed 6-bit scales; the offset of 4 comes off through laneA.
+    @inline(__always) static func scales(_ block: UnsafeRawPointer, quad: Int) -> (scales: SIMD4<Float>, minimums: SIMD4<Float>?) {
+        let packed = block + Q3_K.scalesOffset, s = 4 * quad
+        return (SIMD4<Float>(SIMD4<Int32>(Q3_K.scale(s, packed), Q3_K.scale(s + 1, packed), Q3_K.scale(s + 2, packed), Q3_K.scale(s + 3, packed))), nil)
+    }
+
+    @inline(__always) static func superBlockScales(_ block: UnsafeRawPointer) -> (d: Float, dmin: Float) {
+        (PortableHalf.float(block, at: Q3_K.scaleOffset), 0)
     }
 }

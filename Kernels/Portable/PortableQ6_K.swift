@@ -8,7 +8,7 @@ import QuantFormats
 /// the 6-bit codes of 16 values, split into even and odd lanes. Codes 0...63 are used unsigned and the offset of 32
 /// comes off through laneA = 32 * sum(q_x); two 16-bit products per lane are exact. Each quad's totals are scaled by
 /// the four int8 sub-block scales (the float products stay exact), and d * d_x is applied once per super-block.
-enum PortableQ6_K: PortableRowFormat {
+enum PortableQ6_K: PortableSixteenScaleFormat {
     static let weightType = GGMLType.q6_K
     static let activation = PortableActivation.q8_K(unitElements: 16, sumScale: 32)
     static let quantizeColumn = PortableQuantize.q8_K
@@ -35,49 +35,20 @@ enum PortableQ6_K: PortableRowFormat {
         static func dot(_ w: Codes16, _ a: UnsafeRawPointer) -> SIMD4<Int32> { Codes16.dot(w, a) }
     }
 
-    /// The 16 int8 sub-block scales as floats, four per quad.
-    @inline(__always)
-    static func scales(_ block: UnsafeRawPointer) -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
-        let s = block.loadUnaligned(fromByteOffset: Q6_K.scalesOffset, as: SIMD16<Int8>.self)
-        @inline(__always) func four(_ i: Int) -> SIMD4<Float> {
-            SIMD4<Float>(SIMD4<Int32>(Int32(s[i]), Int32(s[i + 1]), Int32(s[i + 2]), Int32(s[i + 3])))
-        }
-        return (four(0), four(4), four(8), four(12))
+    static var bytesPerBlock: Int { Q6_K.bytesPerBlock }
+
+    /// Quad q covers half q / 2; q % 2 selects the high nibbles of ql and bits 4-7 of qh.
+    @inline(__always) static func quad(_ block: UnsafeRawPointer, _ quad: Int) -> Quad {
+        Quad(lowBits: block + Q6_K.lowBitsOffset + 64 * (quad / 2), highBits: block + Q6_K.highBitsOffset + 32 * (quad / 2), upper: quad % 2)
     }
 
-    static var quadsPerBlock: Int { 4 }
-
-    static func accumulateRow<C: ColumnBatch>(_ row: UnsafeRawPointer, _ activations: UnsafeRawPointer,
-                                              _ layout: ActivationLayout, quads: Range<Int>,
-                                              _ sums: inout PerColumn<SIMD4<Float>>, _: C.Type) {
-        for superBlock in quads.lowerBound / quadsPerBlock..<quads.upperBound / quadsPerBlock {
-            let block = row + superBlock &* Q6_K.bytesPerBlock
-            let firstQuad = quadsPerBlock * superBlock
-            let (scales0, scales1, scales2, scales3) = scales(block)
-            var scaled = PerColumn(repeating: SIMD4<Float>())
-            accumulate(&scaled, block, activations, layout, firstQuad: firstQuad, quad: 0, scales0, C.self)
-            accumulate(&scaled, block, activations, layout, firstQuad: firstQuad, quad: 1, scales1, C.self)
-            accumulate(&scaled, block, activations, layout, firstQuad: firstQuad, quad: 2, scales2, C.self)
-            accumulate(&scaled, block, activations, layout, firstQuad: firstQuad, quad: 3, scales3, C.self)
-            let d = PortableHalf.float(block, at: Q6_K.scaleOffset)
-            for c in 0..<C.count {
-                sums[c] += scaled[c] * (d * layout.laneB(activations, column: c, quad: firstQuad))
-            }
-        }
+    /// The four int8 sub-block scales of the quad; the offset of 32 comes off through laneA.
+    @inline(__always) static func scales(_ block: UnsafeRawPointer, quad: Int) -> (scales: SIMD4<Float>, minimums: SIMD4<Float>?) {
+        let s = block.loadUnaligned(fromByteOffset: Q6_K.scalesOffset + 4 * quad, as: SIMD4<Int8>.self)
+        return (SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: s)), nil)
     }
 
-    /// Adds scale * (total - 32 * sum(q_x)) for the four sub-blocks of quad `quad` (0...3) of a super-block.
-    @inline(__always)
-    static func accumulate<C: ColumnBatch>(_ scaled: inout PerColumn<SIMD4<Float>>, _ block: UnsafeRawPointer,
-                                           _ activations: UnsafeRawPointer, _ layout: ActivationLayout,
-                                           firstQuad: Int, quad: Int, _ subBlockScales: SIMD4<Float>, _: C.Type) {
-        let half = quad / 2
-        let weights = Quad(lowBits: block + Q6_K.lowBitsOffset + 64 * half, highBits: block + Q6_K.highBitsOffset + 32 * half,
-                           upper: quad % 2)
-        let totals = PortableLanes.quadTotals(C.self, layout.quadActivations(activations, quad: firstQuad + quad), weights)
-        for c in 0..<C.count {
-            let offset = layout.laneA(activations, column: c, quad: firstQuad + quad)
-            scaled[c] += (SIMD4<Float>(totals[c]) - offset) * subBlockScales
-        }
+    @inline(__always) static func superBlockScales(_ block: UnsafeRawPointer) -> (d: Float, dmin: Float) {
+        (PortableHalf.float(block, at: Q6_K.scaleOffset), 0)
     }
 }

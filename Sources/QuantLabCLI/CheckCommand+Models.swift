@@ -5,10 +5,16 @@ import Model
 /// The model-level half of `quantlab check`: the built-in model always, SmolLM2 when it has been fetched.
 public enum ModelChecks {
     /// SmolLM2 from `$QUANTLAB_SMOLLM2` or the cache `.ci/fetch-smollm2.sh` fills, if present.
-    public static var smolLM2Path: String? {
+    public static var smolLM2Path: String? { cached("SmolLM2-135M-Instruct.Q4_1.gguf", override: "QUANTLAB_SMOLLM2") }
+
+    /// Qwen2.5-Coder-1.5B from `$QUANTLAB_QWEN15` or the cache `.ci/fetch-qwen15.sh` fills (opt-in), if present.
+    public static var qwen15Path: String? { cached("Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf", override: "QUANTLAB_QWEN15") }
+
+    /// A model in `$QUANTLAB_MODELS` (default ~/.cache/quantlab/models), or at the path in the environment variable `override`.
+    static func cached(_ file: String, override: String) -> String? {
         let env = ProcessInfo.processInfo.environment
         let dir = env["QUANTLAB_MODELS"] ?? (NSHomeDirectory() + "/.cache/quantlab/models")
-        let path = env["QUANTLAB_SMOLLM2"] ?? dir + "/SmolLM2-135M-Instruct.Q4_1.gguf"
+        let path = env[override] ?? dir + "/" + file
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
