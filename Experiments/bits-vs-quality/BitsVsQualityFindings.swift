@@ -2,34 +2,35 @@ import Foundation
 
 /// What the measurements say, as typed verdicts the notebook words and the tests assert.
 enum BitsVsQualityFindings {
-    /// Where quality breaks as bits fall: on the Pareto front of (bits, KL mean), the step down in bits across which
-    /// ln(KL) rises fastest per bit given up. Formats the base already holds are left out (they look nearly free).
+    /// Where quality breaks as bits fall: the knee of the Pareto front of (bits, KL mean), found as Kneedle finds a
+    /// curve's knee (Satopää et al., 2011). With bits and KL each scaled to 0...1 between the front's ends, it is the
+    /// format farthest below the chord joining them: the last before KL turns steeply upward. Formats the base
+    /// already holds are left out (they look nearly free).
     struct Knee: Codable, Equatable {
+        /// The knee format, and the next format down the front: quality breaks on the step between them.
         let above: String, aboveBits: Double, aboveKL: Double
         let below: String, belowBits: Double, belowKL: Double
-        /// KL(below) / KL(above), per bit: how many times the divergence grows for each bit taken away.
-        let growthPerBit: Double
+        /// The fewest bits on the front: a front that stays above 4 bits cannot test the field's knee.
+        let lowestBits: Double
+        var klRatio: Double { belowKL / aboveKL }
         /// The step lies between 3 and 4 bits per weight, where the field puts the crash (about 3.5).
         var nearThreePointFive: Bool { belowBits < 4 && aboveBits > 3 }
+        var reachesBelowFour: Bool { lowestBits < 4 }
     }
 
-    /// Steps narrower than this are too close in bits to give a rate.
-    static let narrowestStep = 0.2
-
+    /// Nil when the front has fewer than three points or never bends upward (KL rising no faster as bits fall).
     static func knee(_ model: ModelRun) -> Knee? {
-        let front = paretoFront(model)
-        var best: Knee?
-        for (above, below) in zip(front, front.dropFirst()) {
-            guard let a = above.kld?.kldMean.value, let b = below.kld?.kldMean.value, a > 0, b > 0 else { continue }
-            let width = above.bitsPerWeight - below.bitsPerWeight
-            guard width >= narrowestStep else { continue }
-            let growth = exp(log(b / a) / width)
-            if growth > best?.growthPerBit ?? 0 {
-                best = Knee(above: above.format, aboveBits: above.bitsPerWeight, aboveKL: a,
-                            below: below.format, belowBits: below.bitsPerWeight, belowKL: b, growthPerBit: growth)
-            }
+        let front = paretoFront(model).map { (format: $0.format, bits: $0.bitsPerWeight, kl: $0.kld!.kldMean.value) }
+        guard front.count >= 3, let first = front.first, let last = front.last, first.kl < last.kl else { return nil }
+        /// How far below the chord a point lies, in scaled units: bits given up minus KL gained.
+        func depth(_ p: (format: String, bits: Double, kl: Double)) -> Double {
+            (first.bits - p.bits) / (first.bits - last.bits) - (p.kl - first.kl) / (last.kl - first.kl)
         }
-        return best
+        guard let k = front.indices.dropFirst().dropLast().max(by: { depth(front[$0]) < depth(front[$1]) }),
+              depth(front[k]) > 0, front[k].kl > 0 else { return nil }
+        let (a, b) = (front[k], front[k + 1])
+        return Knee(above: a.format, aboveBits: a.bits, aboveKL: a.kl, below: b.format, belowBits: b.bits, belowKL: b.kl,
+                    lowestBits: last.bits)
     }
 
     /// The formats no other beats on both bits and KL, most bits first, without the base's own formats and the

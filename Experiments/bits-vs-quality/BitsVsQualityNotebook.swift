@@ -30,10 +30,10 @@ enum BitsVsQualityNotebook {
         charts(&notebook, r)
 
         notebook.heading(text("knee.heading"))
-        notebook.text(text("knee.method", ["narrowest": Cell.fixed(Findings.narrowestStep, 1)]))
+        notebook.text(text("knee.method"))
         notebook.text(knees.map { model, knee in
             guard let knee else { return text("knee.none", ["model": model.name]) }
-            return text("knee.front", ["model": model.name, "above": knee.above, "below": knee.below, "growth": Cell.fixed(knee.growthPerBit, 1),
+            return text("knee.front", ["model": model.name, "above": knee.above, "below": knee.below, "ratio": Cell.fixed(knee.klRatio, 1),
                                        "front": Findings.paretoFront(model).map { "\($0.format) (\(Cell.fixed($0.bitsPerWeight, 2)))" }.joined(separator: ", ")])
         }.joined(separator: "\n"))
 
@@ -74,7 +74,7 @@ enum BitsVsQualityNotebook {
         return text("headline.knee", [
             "model": model.name, "above": knee.above, "above_bits": Cell.fixed(knee.aboveBits, 2), "above_kl": Cell.sci(knee.aboveKL),
             "below": knee.below, "below_bits": Cell.fixed(knee.belowBits, 2), "below_kl": Cell.sci(knee.belowKL),
-            "growth": Cell.fixed(knee.growthPerBit, 1), "near": text(knee.nearThreePointFive ? "headline.knee.near" : "headline.knee.far"),
+            "ratio": Cell.fixed(knee.klRatio, 1), "near": text(knee.nearThreePointFive ? "headline.knee.near" : knee.reachesBelowFour ? "headline.knee.far" : "headline.knee.untested"),
         ])
     }
 

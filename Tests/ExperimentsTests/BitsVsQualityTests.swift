@@ -81,20 +81,27 @@ import Testing
                         })
     }
 
-    @Test func kneeIsTheSteepestStepOfTheFrontWithoutTheSourcesFormats() throws {
-        // KL doubles per bit down to 4.5 bits, then grows 20x across 4.5 -> 3.4; q4_1 (the source's format) looks free.
+    @Test func kneeIsTheFrontsPointFarthestBelowItsChordWithoutTheSourcesFormats() throws {
+        // KL creeps up to 4.5 bits, then grows 20x across 4.5 -> 3.4; q4_1 (the source's format) looks free.
         let m = try Self.model("m", weights: 1, source: ["q4_1"], [
             ("q8_0", 8.5, 0.001, tg: 100), ("q6_K", 6.56, 0.004, tg: 90), ("q4_1", 5.0, 0.00001, tg: 80),
             ("q4_0", 4.5, 0.02, tg: 120), ("q3_K", 3.44, 0.4, tg: 70), ("q2_K", 2.63, 1.0, tg: 60)])
         let knee = try #require(BitsVsQualityFindings.knee(m))
-        #expect(knee.above == "q4_0" && knee.below == "q3_K" && knee.nearThreePointFive)
-        #expect(abs(knee.growthPerBit - pow(20, 1 / 1.06)) < 1e-6)
+        #expect(knee.above == "q4_0" && knee.below == "q3_K" && knee.nearThreePointFive && knee.reachesBelowFour)
+        #expect(abs(knee.klRatio - 20) < 1e-9)
         #expect(!BitsVsQualityFindings.paretoFront(m).map(\.format).contains("q4_1"))
         // A point beaten on both bits and KL is off the front.
         let dominated = try Self.model("d", weights: 1, [("q5_0", 5.5, 0.01, tg: 1), ("q4_K", 4.5, 0.005, tg: 1), ("q2_K", 2.6, 0.5, tg: 1)])
         #expect(BitsVsQualityFindings.paretoFront(dominated).map(\.format) == ["q4_K", "q2_K"])
-        let early = try Self.model("e", weights: 1, [("q8_0", 8.5, 0.001, tg: 1), ("q6_K", 6.5, 0.1, tg: 1), ("q4_K", 4.5, 0.15, tg: 1)])
-        #expect(BitsVsQualityFindings.knee(early)?.below == "q6_K" && BitsVsQualityFindings.knee(early)?.nearThreePointFive == false)
+        // A break high up: the knee is q6_K, above four bits, and the front never goes below four.
+        let early = try Self.model("e", weights: 1, [("q8_0", 8.5, 0.001, tg: 1), ("q6_K", 6.5, 0.002, tg: 1), ("q5_K", 5.5, 0.1, tg: 1),
+                                                     ("q4_K", 4.5, 0.12, tg: 1), ("iq4_xs", 4.25, 0.15, tg: 1)])
+        let high = try #require(BitsVsQualityFindings.knee(early))
+        #expect(high.above == "q6_K" && high.below == "q5_K" && !high.nearThreePointFive && !high.reachesBelowFour)
+        // KL rising ever more slowly as bits fall has no knee, nor has a front of two points.
+        let concave = try Self.model("c", weights: 1, [("q8_0", 8.5, 0.001, tg: 1), ("q6_K", 6.5, 0.1, tg: 1), ("q4_K", 4.5, 0.15, tg: 1)])
+        #expect(BitsVsQualityFindings.knee(concave) == nil)
+        #expect(BitsVsQualityFindings.knee(dominated) == nil)
     }
 
     @Test func robustnessComparesTheSameFormatsBelowFiveBits() throws {
