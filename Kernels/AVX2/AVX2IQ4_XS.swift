@@ -53,7 +53,7 @@ enum AVX2IQ4_XS: AVX2RowTileKernel {
                     // A vpshufb mask that broadcasts int16 scale `sub` (bytes 2 sub, 2 sub + 1).
                     let subScale = _mm256_shuffle_epi8(scale, _mm256_set1_epi16(Int16(2 * sub) | Int16(2 * sub + 1) << 8))
                     for c in 0..<C {
-                        let y = (activations[c] + activationOffset + 4 + 32 * sub).loadUnaligned(as: __m256i.self)
+                        let y = (activations[c] + activationOffset + Q8_K.quantsOffset + 32 * sub).loadUnaligned(as: __m256i.self)
                         let products = _mm256_madd_epi16(_mm256_maddubs_epi16(magnitudes, _mm256_sign_epi8(y, w)), subScale)
                         sums[c][r] = _mm256_add_epi32(sums[c][r], products)
                     }
